@@ -1,0 +1,68 @@
+"""Optimisation scenarios from a lesson on derivatives: declarations and solvers.
+
+Pure computation: nothing in this package imports Streamlit.
+
+>>> import scenarios
+>>> sol = scenarios.solve(scenarios.get("headphone_pricing"))
+>>> round(sol.x, 9), sol.kind
+(75.0, 'maximum')
+"""
+
+from .analysis import (
+    Curve,
+    PointReport,
+    WhatIfRow,
+    advice_for,
+    curve,
+    evaluate_points,
+    reference_points,
+    tangent_line,
+    what_if,
+)
+from .checks import DerivativeCheck, DerivativeSample, check_derivatives
+from .goalseek import SeekError, seek, seek_param
+from .model import Derived, Param, ParamError, Reference, Scenario, Variable
+from .registry import REGISTRY, discover, get
+from .solver import (
+    DomainError,
+    GridSolution,
+    Solution,
+    StationaryPoint,
+    domain_of,
+    solve,
+    solve_grid,
+)
+
+__all__ = [
+    "REGISTRY",
+    "Curve",
+    "DerivativeCheck",
+    "DerivativeSample",
+    "Derived",
+    "DomainError",
+    "GridSolution",
+    "Param",
+    "ParamError",
+    "PointReport",
+    "Reference",
+    "Scenario",
+    "SeekError",
+    "Solution",
+    "StationaryPoint",
+    "Variable",
+    "WhatIfRow",
+    "advice_for",
+    "check_derivatives",
+    "curve",
+    "discover",
+    "domain_of",
+    "evaluate_points",
+    "get",
+    "reference_points",
+    "seek",
+    "seek_param",
+    "solve",
+    "solve_grid",
+    "tangent_line",
+    "what_if",
+]

@@ -1,0 +1,1 @@
+"""One module per scenario; each defines a module-level ``SCENARIO``."""
