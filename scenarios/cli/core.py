@@ -1,0 +1,171 @@
+"""The core commands: list, solve, table and seek."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..analysis import evaluate_points
+from ..goalseek import seek, seek_param
+from ..registry import REGISTRY
+from ..solver import solve
+from .common import (
+    CliError,
+    add_json_option,
+    add_set_option,
+    fmt,
+    number,
+    parse_overrides,
+    print_json,
+    print_table,
+    scenario_arg,
+    with_unit,
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add list, solve, table and seek."""
+    p = subparsers.add_parser("list", help="scenario ids and titles")
+    add_json_option(p)
+    p.set_defaults(handler=run_list)
+
+    p = subparsers.add_parser("solve", help="the optimum of one scenario")
+    p.add_argument("scenario", metavar="ID")
+    add_set_option(p)
+    add_json_option(p)
+    p.set_defaults(handler=run_solve)
+
+    p = subparsers.add_parser("table", help="compare points with the optimum")
+    p.add_argument("scenario", metavar="ID")
+    p.add_argument("--at", required=True, metavar="X[,X...]", help="points to compare")
+    add_set_option(p)
+    add_json_option(p)
+    p.set_defaults(handler=run_table)
+
+    p = subparsers.add_parser("seek", help="goal seek: x, or a parameter, for a target")
+    p.add_argument("scenario", metavar="ID")
+    p.add_argument("--target", required=True, metavar="V", help="objective to reach")
+    p.add_argument("--param", metavar="NAME", help="solve for this parameter instead")
+    p.add_argument("--at", metavar="X", help="the x at which --param is sought")
+    add_set_option(p)
+    add_json_option(p)
+    p.set_defaults(handler=run_seek)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    if args.json:
+        print_json(
+            {"scenarios": [{"id": k, "title": s.title} for k, s in REGISTRY.items()]}
+        )
+    else:
+        print_table(["id", "title"], [[k, s.title] for k, s in REGISTRY.items()])
+    return 0
+
+
+def run_solve(args: argparse.Namespace) -> int:
+    scenario = scenario_arg(args.scenario)
+    params = parse_overrides(scenario, args.overrides)
+    sol = solve(scenario, params)
+    payload = {
+        "scenario": scenario.id,
+        "params": sol.params,
+        "variable": scenario.variable.name,
+        "x": sol.x,
+        "value": sol.value,
+        "kind": sol.kind,
+        "on_boundary": sol.on_boundary,
+        "second_derivative": sol.second_derivative,
+        "stationary_points": [
+            {"x": sp.x, "value": sp.value, "kind": sp.kind}
+            for sp in sol.stationary_points
+        ],
+    }
+    if args.json:
+        print_json(payload)
+        return 0
+    var = scenario.variable
+    print(f"{scenario.title}: {scenario.question}")
+    print(f"  best {var.label.lower()}: {with_unit(sol.x, var.unit)}")
+    value = with_unit(sol.value, scenario.objective_unit)
+    print(f"  {scenario.objective_label.lower()} there: {value}")
+    print(f"  kind: {sol.kind} (f'' = {fmt(sol.second_derivative)})")
+    if sol.on_boundary:
+        where = "upper" if sol.boundary_side == "upper" else "lower"
+        print(f"  at the {where} end of the range; f' there = {fmt(sol.derivative)}")
+    return 0
+
+
+def run_table(args: argparse.Namespace) -> int:
+    scenario = scenario_arg(args.scenario)
+    params = parse_overrides(scenario, args.overrides)
+    points = [number(x, "--at") for x in args.at.split(",") if x.strip()]
+    if not points:
+        raise CliError("--at needs at least one number")
+    reports = evaluate_points(scenario, points, params)
+    derived = [d.name for d in scenario.derived]
+    if args.json:
+        print_json(
+            {
+                "scenario": scenario.id,
+                "params": params,
+                "rows": [
+                    {
+                        "label": r.label,
+                        "x": r.x,
+                        "value": r.value,
+                        "derivative": r.derivative,
+                        "advice": r.advice,
+                        "gap": r.gap,
+                        "in_domain": r.in_domain,
+                        **r.derived,
+                    }
+                    for r in reports
+                ],
+            }
+        )
+        return 0
+    headers = ["", scenario.variable.name, "f(x)", "f'(x)", "advice", "gap", *derived]
+    rows = [
+        [r.label, fmt(r.x), fmt(r.value), fmt(r.derivative), r.advice, fmt(r.gap)]
+        + [fmt(r.derived[d]) for d in derived]
+        for r in reports
+    ]
+    print_table(headers, rows)
+    return 0
+
+
+def run_seek(args: argparse.Namespace) -> int:
+    scenario = scenario_arg(args.scenario)
+    params = parse_overrides(scenario, args.overrides)
+    target = number(args.target, "--target")
+    if args.param is not None:
+        if args.at is None:
+            raise CliError("--param needs --at X, the point where the target applies")
+        at = number(args.at, "--at")
+        value = seek_param(scenario, args.param, target, at, params)
+        if args.json:
+            print_json(
+                {
+                    "scenario": scenario.id,
+                    "target": target,
+                    "param": args.param,
+                    "at": at,
+                    "value": value,
+                }
+            )
+        else:
+            print(f"{args.param} = {fmt(value)} makes f({fmt(at)}) = {fmt(target)}")
+        return 0
+    if args.at is not None:
+        raise CliError("--at goes with --param")
+    xs = seek(scenario, target, params)
+    if not xs:
+        raise CliError(
+            f"{scenario.objective_label} never reaches {fmt(target)} on the "
+            f"{scenario.variable.label.lower()} range"
+        )
+    if args.json:
+        print_json({"scenario": scenario.id, "target": target, "x": xs})
+    else:
+        for x in xs:
+            print(fmt(x))
+    return 0
