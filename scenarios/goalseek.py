@@ -10,8 +10,12 @@ from scipy.optimize import brentq
 from .model import Scenario
 from .solver import SAMPLES, solve
 
-_XTOL = 4 * np.finfo(float).tiny
-_RTOL = 4 * np.finfo(float).eps
+_EPS = float(np.finfo(float).eps)
+_RTOL = 4 * _EPS
+
+
+def _xtol(lo: float, hi: float) -> float:
+    return _EPS * max(1.0, abs(lo), abs(hi))
 
 
 class SeekError(ValueError):
@@ -45,7 +49,9 @@ def seek(
         if g_right == 0:
             found.append(right)
         if g_left * g_right < 0:
-            found.append(float(brentq(gap, left, right, xtol=_XTOL, rtol=_RTOL)))
+            found.append(
+                float(brentq(gap, left, right, xtol=_xtol(lo, hi), rtol=_RTOL))
+            )
     return sorted(set(found))
 
 
@@ -76,7 +82,15 @@ def seek_param(
     roots = [float(t) for t, g in zip(thetas, gaps, strict=True) if g == 0]
     for i in np.flatnonzero(gaps[:-1] * gaps[1:] < 0):
         roots.append(
-            float(brentq(gap, thetas[i], thetas[i + 1], xtol=_XTOL, rtol=_RTOL))
+            float(
+                brentq(
+                    gap,
+                    thetas[i],
+                    thetas[i + 1],
+                    xtol=_xtol(spec.min, spec.max),
+                    rtol=_RTOL,
+                )
+            )
         )
     if not roots:
         raise SeekError(

@@ -15,6 +15,7 @@ The recipe, shared by the scalar :func:`solve` and the array :func:`solve_grid`:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -138,28 +139,23 @@ def _bracket_mask(fp: np.ndarray) -> np.ndarray:
     return (left * right <= 0) & ~((left == 0) & (right == 0))
 
 
-def _classify(
-    d2: np.ndarray,
-    fp_left: np.ndarray,
-    fp_right: np.ndarray,
-    trust: np.ndarray,
-) -> np.ndarray:
-    """Kind codes (1 max, -1 min, 0 inflection) by f'' or the first-derivative test.
+EPS = float(np.finfo(float).eps)
 
-    ``trust`` is where |f''| is large enough to decide; elsewhere the signs of
-    f' just left and right of the point decide.
+
+def _absolute_tolerance(lo: Number, hi: Number) -> Number:
+    """Root tolerance: one ulp of the domain's scale (never below 1 ulp of 1.0).
+
+    Tighter is pointless (f' is only known to rounding) and makes a bracketing
+    method crawl towards a root at 0 of a very flat f'.
     """
-    by_curvature = np.where(d2 < 0, 1, np.where(d2 > 0, -1, 0))
-    by_sign = np.where(
-        (fp_left > 0) & (fp_right < 0),
-        1,
-        np.where((fp_left < 0) & (fp_right > 0), -1, 0),
-    )
-    return np.where(trust, by_curvature, by_sign)
+    return EPS * np.maximum(1.0, np.maximum(np.abs(lo), np.abs(hi)))
 
 
 def _probe_step(lo: Number, hi: Number) -> Number:
     return 1e-6 * (np.asarray(hi) - np.asarray(lo))
+
+
+_UNIT_GRID = np.linspace(0.0, 1.0, SAMPLES)
 
 
 def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Solution:
@@ -170,84 +166,87 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
     raises DomainError.
     """
     p = scenario.resolve(params)
+    f, df, d2f = scenario.f, scenario.df, scenario.d2f
     lo, hi = domain_of(scenario, p)
     width = hi - lo
-    xs = np.linspace(lo, hi, SAMPLES)
-    fp = _call(scenario.df, xs, p)
-    if not np.all(np.isfinite(fp)):
+    xs = lo + _UNIT_GRID * width
+    fp = np.asarray(df(xs, **p), dtype=float)
+    if not np.isfinite(fp).all():
         raise _not_finite(scenario, "derivative")
     evaluations = SAMPLES
     iterations = 0
 
     def slope(x: float) -> float:
-        return float(scenario.df(x, **p))
+        return float(df(x, **p))
 
-    roots: list[float] = []
+    # Past this step the classification probes f' on either side of a root.
+    delta = float(_probe_step(lo, hi))
+    fp_scale = 0.0
+    stationary: list[StationaryPoint] = []
     brackets: list[tuple[float, float] | None] = []
-    for i in np.flatnonzero(_bracket_mask(fp)):
+    # Cheaper than _bracket_mask for one problem; both-zero pairs skipped below.
+    for i in np.flatnonzero(fp[:-1] * fp[1:] <= 0).tolist():
         a, b = float(xs[i]), float(xs[i + 1])
-        if fp[i] == 0 or fp[i + 1] == 0:
-            root, bracket = (a if fp[i] == 0 else b), None
+        left, right = fp[i], fp[i + 1]
+        if left * right > 0 or (left == 0 and right == 0):
+            continue
+        if (left > 0 and right > 0) or (left < 0 and right < 0):
+            continue  # the product underflowed to zero; no sign change
+        if left == 0 or right == 0:
+            root, bracket = (a if left == 0 else b), None
         else:
             root, info = brentq(
                 slope,
                 a,
                 b,
-                xtol=4 * np.finfo(float).tiny,
-                rtol=4 * np.finfo(float).eps,
+                xtol=float(_absolute_tolerance(lo, hi)),
+                rtol=4 * EPS,
+                maxiter=500,
                 full_output=True,
+                disp=False,
             )
             evaluations += info.function_calls
             iterations += info.iterations
             bracket = (a, b)
-        if not roots or root != roots[-1]:
-            roots.append(float(root))
-            brackets.append(bracket)
+        if stationary and root == stationary[-1].x:
+            continue
+        fp_scale = fp_scale or float(np.abs(fp).max())
+        curvature = float(d2f(root, **p))
+        if abs(curvature) * width > CURVATURE_TRUST * fp_scale:
+            code = 1 if curvature < 0 else -1 if curvature > 0 else 0
+        else:
+            left = slope(max(root - delta, lo))
+            right = slope(min(root + delta, hi))
+            code = 1 if left > 0 > right else -1 if left < 0 < right else 0
+            evaluations += 2
+        value = float(f(root, **p))
+        evaluations += 2
+        stationary.append(StationaryPoint(root, value, KIND_CODES[code], curvature))
+        brackets.append(bracket)
 
-    stationary: list[StationaryPoint] = []
-    if roots:
-        r = np.array(roots)
-        values = _call(scenario.f, r, p)
-        d2 = _call(scenario.d2f, r, p)
-        delta = _probe_step(lo, hi)
-        fp_left = _call(scenario.df, np.maximum(r - delta, lo), p)
-        fp_right = _call(scenario.df, np.minimum(r + delta, hi), p)
-        evaluations += 4 * len(r)
-        trust = np.abs(d2) * width > CURVATURE_TRUST * np.max(np.abs(fp))
-        codes = _classify(d2, fp_left, fp_right, trust)
-        stationary = [
-            StationaryPoint(float(x), float(v), KIND_CODES[int(c)], float(s))
-            for x, v, c, s in zip(r, values, codes, d2, strict=True)
-        ]
-
-    ends = _call(scenario.f, np.array([lo, hi]), p)
-    evaluations += 2
     candidates = [
         (sp.x, sp.value, None, b) for sp, b in zip(stationary, brackets, strict=True)
     ]
-    candidates += [
-        (lo, float(ends[0]), "lower", None),
-        (hi, float(ends[1]), "upper", None),
-    ]
-    if not all(np.isfinite(c[1]) for c in candidates):
+    candidates.append((lo, float(f(lo, **p)), "lower", None))
+    candidates.append((hi, float(f(hi, **p)), "upper", None))
+    evaluations += 2
+    if not all(math.isfinite(c[1]) for c in candidates):
         raise _not_finite(scenario, "objective")
     pick = max if scenario.goal == "maximize" else min
     x, value, side, bracket = pick(candidates, key=lambda c: c[1])  # first wins ties
-    on_boundary = side is not None and x not in roots
-    derivative = float(scenario.df(x, **p))
-    curvature = float(scenario.d2f(x, **p))
+    on_boundary = side is not None and all(sp.x != x for sp in stationary)
     evaluations += 2
     return Solution(
         scenario_id=scenario.id,
         params=p,
         goal=scenario.goal,
-        x=float(x),
-        value=float(value),
+        x=x,
+        value=value,
         kind="maximum" if scenario.goal == "maximize" else "minimum",
         on_boundary=on_boundary,
         boundary_side=side if on_boundary else None,
-        derivative=derivative,
-        second_derivative=curvature,
+        derivative=slope(x),
+        second_derivative=float(d2f(x, **p)),
         stationary_points=tuple(stationary),
         domain=(lo, hi),
         bracket=bracket,
@@ -295,7 +294,8 @@ def solve_grid(
         feasible = np.isfinite(lo) & np.isfinite(hi) & (lo < hi)
         lo = np.where(feasible, lo, 0.0)
         hi = np.where(feasible, hi, 1.0)
-        t = np.linspace(0.0, 1.0, SAMPLES).reshape((SAMPLES,) + (1,) * len(shape))
+        t_grid = np.linspace(0.0, 1.0, SAMPLES)
+        t = t_grid.reshape((SAMPLES,) + (1,) * len(shape))
         xs = lo + t * (hi - lo)
         fp = np.broadcast_to(_call(scenario.df, xs, p), xs.shape)
         feasible &= np.all(np.isfinite(fp), axis=0)
@@ -314,10 +314,13 @@ def solve_grid(
             np.broadcast_to(np.asarray(v, dtype=float), shape) for v in p.values()
         )
 
-        def masked_slope(x, refine, *values):
-            # Cells without a bracket in this slot solve x - 0.5 = 0 on [0, 1].
+        def masked_slope(t, refine, low, width, *values):
+            # Roots are sought in t = (x - lo) / (hi - lo), so one absolute
+            # tolerance suits every cell; cells without a bracket in this slot
+            # solve t - 0.5 = 0 instead.
+            x = low + t * width
             slope = _call(scenario.df, x, dict(zip(names, values, strict=True)))
-            return np.where(refine > 0, slope, x - 0.5)
+            return np.where(refine > 0, slope, t - 0.5)
 
         mask = _bracket_mask(fp)
         slot = np.cumsum(mask, axis=0) * mask  # 1-based number of each bracket
@@ -331,14 +334,20 @@ def solve_grid(
             fb = np.take_along_axis(fp, idx + 1, axis=0)[0]
             exact = has & ((fa == 0) | (fb == 0))
             refine = has & ~exact
+            width = hi - lo
             res = elementwise.find_root(
                 masked_slope,
-                (np.where(refine, a, 0.0), np.where(refine, b, 1.0)),
-                args=(refine.astype(float),) + args,
+                (
+                    np.where(refine, t_grid[idx[0]], 0.0),
+                    np.where(refine, t_grid[idx[0] + 1], 1.0),
+                ),
+                args=(refine.astype(float), lo, width) + args,
+                tolerances={"xatol": EPS, "xrtol": 4 * EPS},
             )
             evaluations += int(np.sum(np.where(refine, res.nfev, 0)))
             ok = exact | (refine & (res.status == 0))
-            root = np.where(exact, np.where(fa == 0, a, b), np.where(ok, res.x, lo))
+            found = lo + res.x * width
+            root = np.where(exact, np.where(fa == 0, a, b), np.where(ok, found, lo))
             v = _call(scenario.f, root, p)
             better = ok & (sign * v >= sign * best_v)
             best_x = np.where(better, root, best_x)
