@@ -184,3 +184,63 @@ def what_if(
         change = c - b if isinstance(b, float) and isinstance(c, float) else None
         rows.append(WhatIfRow(name, label, unit, b, c, change))
     return rows
+
+
+@dataclass(frozen=True)
+class GrowthFigures:
+    """Figures for an objective that only grows: how fast, and when it doubles.
+
+    ``slope`` is f'(at). ``start`` is f at the lower end of the domain and
+    ``doubling_x`` the first x where f reaches twice that (None if it never does
+    on the domain). ``rate`` is the value of parameter ``rate_param`` that makes
+    f reach twice ``start`` at ``lower end + within``; when no value in the
+    parameter's range does, ``rate`` is None and ``rate_error`` says why.
+    """
+
+    at: float
+    slope: float
+    start: float
+    doubled: float
+    doubling_x: float | None
+    rate_param: str
+    within: float
+    rate: float | None
+    rate_error: str | None
+
+
+def growth_figures(
+    scenario: Scenario,
+    params: Mapping[str, object] | None,
+    *,
+    at: float,
+    within: float,
+    rate_param: str,
+) -> GrowthFigures:
+    """Growth rate at ``at``, doubling point, and the rate that doubles in ``within``.
+
+    Raises ParamError or DomainError like :func:`solve`.
+    """
+    from .goalseek import SeekError, seek, seek_param
+
+    p = scenario.resolve(params)
+    lo, _ = domain_of(scenario, p)
+    start = float(scenario.f(lo, **p))
+    doubled = 2.0 * start
+    hits = seek(scenario, doubled, p)
+    rate: float | None = None
+    rate_error: str | None = None
+    try:
+        rate = seek_param(scenario, rate_param, doubled, lo + within, p)
+    except SeekError as exc:
+        rate_error = str(exc)
+    return GrowthFigures(
+        at=float(at),
+        slope=float(scenario.df(at, **p)),
+        start=start,
+        doubled=doubled,
+        doubling_x=hits[0] if hits else None,
+        rate_param=rate_param,
+        within=float(within),
+        rate=rate,
+        rate_error=rate_error,
+    )

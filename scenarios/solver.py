@@ -28,6 +28,9 @@ from .model import Number, Scenario
 SAMPLES = 129
 """Points at which f' is sampled to bracket its sign changes."""
 
+GRID_BLOCK = 2048
+"""Cells sampled together by :func:`solve_grid` (about 2 MB of samples)."""
+
 CURVATURE_TRUST = 1e-9
 """|f''| * width below this fraction of max|f'| is too flat to classify by."""
 
@@ -280,89 +283,117 @@ def solve_grid(
 
     The same sampling, classification and boundary rules as :func:`solve`, with
     ``scipy.optimize.elementwise.find_root`` refining every bracket at once.
+
+    Sampling and bracketing run over blocks of ``GRID_BLOCK`` cells, so the
+    samples x cells arrays stay in cache instead of streaming through memory
+    several times; every block is still one array operation, and each bracket
+    slot is refined for all cells in a single ``find_root`` call.
     """
     p = scenario.defaults()
     for name, value in (params or {}).items():
         scenario.param(name)
         p[name] = np.asarray(value, dtype=float)
     shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
+    size = int(np.prod(shape, dtype=np.int64))
     lo, hi = (
         np.broadcast_to(np.asarray(v, dtype=float), shape) for v in scenario.domain(**p)
     )
     sign = 1.0 if scenario.goal == "maximize" else -1.0
+    names = tuple(p)
+    # Every parameter as one flat array over the cells (scalars stay scalars).
+    flat = {
+        k: (np.broadcast_to(v, shape).ravel() if np.ndim(v) else v)
+        for k, v in p.items()
+    }
+    args = tuple(
+        np.broadcast_to(np.asarray(v, dtype=float), (size,)) for v in flat.values()
+    )
     with np.errstate(all="ignore"):
-        feasible = np.isfinite(lo) & np.isfinite(hi) & (lo < hi)
-        lo = np.where(feasible, lo, 0.0)
-        hi = np.where(feasible, hi, 1.0)
-        t_grid = np.linspace(0.0, 1.0, SAMPLES)
-        t = t_grid.reshape((SAMPLES,) + (1,) * len(shape))
-        xs = lo + t * (hi - lo)
-        fp = np.broadcast_to(_call(scenario.df, xs, p), xs.shape)
-        feasible &= np.all(np.isfinite(fp), axis=0)
-        fp = np.where(feasible, fp, 1.0)
-        evaluations = fp.size
+        feasible = (np.isfinite(lo) & np.isfinite(hi) & (lo < hi)).ravel()
+        lo = np.where(feasible, lo.ravel(), 0.0)
+        hi = np.where(feasible, hi.ravel(), 1.0)
+        t = np.linspace(0.0, 1.0, SAMPLES)[:, None]
+
+        # Per bracket slot k (1-based): its sample interval and f' at both ends.
+        slots: dict[int, list[np.ndarray]] = {}
+        for start in range(0, size, GRID_BLOCK):
+            cut = slice(start, min(start + GRID_BLOCK, size))
+            block = {k: (v[cut] if np.ndim(v) else v) for k, v in flat.items()}
+            b_lo, b_hi = lo[cut], hi[cut]
+            xs = b_lo + t * (b_hi - b_lo)
+            fp = np.broadcast_to(_call(scenario.df, xs, block), xs.shape)
+            ok = feasible[cut] & np.all(np.isfinite(fp), axis=0)
+            feasible[cut] = ok
+            # _bracket_mask on booleans: consecutive samples bracket a zero
+            # unless both share a strict sign or both are exactly zero.
+            pos, neg = fp > 0, fp < 0
+            zero = ~(pos | neg)
+            mask = ~(
+                (pos[:-1] & pos[1:]) | (neg[:-1] & neg[1:]) | (zero[:-1] & zero[1:])
+            )
+            mask &= ok
+            count = mask.sum(axis=0)
+            cells = np.arange(mask.shape[1])
+            for k in range(1, int(count.max(initial=0)) + 1):
+                has = count >= k
+                idx = np.argmax(mask, axis=0)
+                mask[idx, cells] = False
+                if k not in slots:
+                    slots[k] = [
+                        np.zeros(size, dtype=bool),
+                        np.zeros(size),
+                        np.zeros(size),
+                        np.ones(size),
+                        np.ones(size),
+                    ]
+                has_k, a_k, b_k, fa_k, fb_k = slots[k]
+                has_k[cut] = has
+                a_k[cut] = xs[idx, cells]
+                b_k[cut] = xs[idx + 1, cells]
+                fa_k[cut] = fp[idx, cells]
+                fb_k[cut] = fp[idx + 1, cells]
+        evaluations = SAMPLES * size
 
         # The better end starts as the best candidate; roots replace it on a tie.
-        f_lo, f_hi = _call(scenario.f, lo, p), _call(scenario.f, hi, p)
+        f_lo = np.broadcast_to(_call(scenario.f, lo, flat), (size,))
+        f_hi = np.broadcast_to(_call(scenario.f, hi, flat), (size,))
         upper_wins = sign * f_hi > sign * f_lo
         best_x = np.where(upper_wins, hi, lo)
         best_v = np.where(upper_wins, f_hi, f_lo)
-        best_is_root = np.zeros(shape, dtype=bool)
+        best_is_root = np.zeros(size, dtype=bool)
 
-        names = tuple(p)
-        args = tuple(
-            np.broadcast_to(np.asarray(v, dtype=float), shape) for v in p.values()
-        )
-
-        def masked_slope(t, refine, low, width, *values):
-            # Roots are sought in t = (x - lo) / (hi - lo), so one absolute
-            # tolerance suits every cell; cells without a bracket in this slot
-            # solve t - 0.5 = 0 instead.
-            x = low + t * width
+        def masked_slope(x, refine, *values):
+            # Cells without a bracket in this slot solve x - 0.5 = 0 on [0, 1].
             slope = _call(scenario.df, x, dict(zip(names, values, strict=True)))
-            return np.where(refine > 0, slope, t - 0.5)
+            return np.where(refine > 0, slope, x - 0.5)
 
-        mask = _bracket_mask(fp)
-        slot = np.cumsum(mask, axis=0) * mask  # 1-based number of each bracket
-        for k in range(1, int(slot.max(initial=0)) + 1):
-            here = slot == k
-            has = np.any(here, axis=0)
-            idx = np.argmax(here, axis=0)[None]
-            a = np.take_along_axis(xs, idx, axis=0)[0]
-            b = np.take_along_axis(xs, idx + 1, axis=0)[0]
-            fa = np.take_along_axis(fp, idx, axis=0)[0]
-            fb = np.take_along_axis(fp, idx + 1, axis=0)[0]
+        for k in sorted(slots):
+            has, a, b, fa, fb = slots[k]
             exact = has & ((fa == 0) | (fb == 0))
             refine = has & ~exact
-            width = hi - lo
             res = elementwise.find_root(
                 masked_slope,
-                (
-                    np.where(refine, t_grid[idx[0]], 0.0),
-                    np.where(refine, t_grid[idx[0] + 1], 1.0),
-                ),
-                args=(refine.astype(float), lo, width) + args,
-                tolerances={"xatol": EPS, "xrtol": 4 * EPS},
+                (np.where(refine, a, 0.0), np.where(refine, b, 1.0)),
+                args=(refine.astype(float),) + args,
             )
             evaluations += int(np.sum(np.where(refine, res.nfev, 0)))
             ok = exact | (refine & (res.status == 0))
-            found = lo + res.x * width
-            root = np.where(exact, np.where(fa == 0, a, b), np.where(ok, found, lo))
-            v = _call(scenario.f, root, p)
+            root = np.where(exact, np.where(fa == 0, a, b), np.where(ok, res.x, lo))
+            v = _call(scenario.f, root, flat)
             better = ok & (sign * v >= sign * best_v)
             best_x = np.where(better, root, best_x)
             best_v = np.where(better, v, best_v)
             best_is_root |= better
-        d2 = np.broadcast_to(_call(scenario.d2f, best_x, p), shape)
+        d2 = np.broadcast_to(_call(scenario.d2f, best_x, flat), (size,))
         feasible &= np.isfinite(best_v)
-    nan = np.full(shape, np.nan)
+    nan = np.full(size, np.nan)
     kind = np.where(feasible, 1 if scenario.goal == "maximize" else -1, 0)
     return GridSolution(
-        x=np.where(feasible, best_x, nan),
-        value=np.where(feasible, best_v, nan),
-        kind=kind,
-        on_boundary=feasible & ~best_is_root,
-        second_derivative=np.where(feasible, d2, nan),
-        feasible=feasible,
+        x=np.where(feasible, best_x, nan).reshape(shape),
+        value=np.where(feasible, best_v, nan).reshape(shape),
+        kind=kind.reshape(shape),
+        on_boundary=(feasible & ~best_is_root).reshape(shape),
+        second_derivative=np.where(feasible, d2, nan).reshape(shape),
+        feasible=feasible.reshape(shape),
         evaluations=evaluations,
     )

@@ -1,9 +1,291 @@
-"""What-if commands (sweep, fit-demand, cases): filled in by the what-if toolkit."""
+"""What-if commands: sweep, fit-demand, and cases (list, export)."""
 
 from __future__ import annotations
 
 import argparse
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from ..demand_fit import FIT_TARGETS, fit_demand, fit_to_params, parse_pairs
+from ..registry import get
+from ..sensitivity import MAX_GRID, MAX_POINTS, one_way, two_way
+from ..storage import CaseStore, StorageError, summary_csv, summary_report
+from .common import (
+    CliError,
+    add_json_option,
+    add_set_option,
+    fmt,
+    parse_overrides,
+    print_json,
+    print_table,
+    scenario_arg,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add this module's subcommands."""
+    """Add sweep, fit-demand and cases."""
+    p = subparsers.add_parser(
+        "sweep", help="the optimum across one parameter's range, or a grid of two"
+    )
+    p.add_argument("scenario", metavar="ID")
+    p.add_argument(
+        "--param",
+        dest="params",
+        action="append",
+        required=True,
+        metavar="NAME",
+        help="parameter to sweep; give it twice for a two-way grid",
+    )
+    p.add_argument(
+        "--points",
+        type=int,
+        metavar="N",
+        help="points along each parameter (default 11; one-way up to "
+        f"{MAX_POINTS}, two-way up to {MAX_GRID})",
+    )
+    p.add_argument(
+        "--of",
+        choices=("optimum", "value"),
+        default="optimum",
+        help="what a two-way text table shows: x* (default) or f(x*)",
+    )
+    add_set_option(p)
+    add_json_option(p)
+    p.set_defaults(handler=run_sweep)
+
+    p = subparsers.add_parser(
+        "fit-demand", help="fit linear demand to observed (price, units) pairs"
+    )
+    p.add_argument(
+        "--obs",
+        required=True,
+        metavar="PRICE:UNITS[,PRICE:UNITS...]",
+        help="observed sales, e.g. 30:1000,50:800",
+    )
+    p.add_argument(
+        "--scenario",
+        metavar="ID",
+        help=f"also print the slider values for {' or '.join(FIT_TARGETS)}",
+    )
+    add_json_option(p)
+    p.set_defaults(handler=run_fit_demand)
+
+    cases = subparsers.add_parser("cases", help="saved cases: list or export")
+    actions = cases.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = actions.add_parser("list", help="saved cases, optionally of one scenario")
+    p.add_argument("--scenario", metavar="ID")
+    _add_db_option(p)
+    add_json_option(p)
+    p.set_defaults(handler=run_cases_list)
+
+    p = actions.add_parser("export", help="a scenario's summary report as CSV")
+    p.add_argument("--scenario", required=True, metavar="ID")
+    p.add_argument("--base", metavar="NAME", help="the case to compare against")
+    p.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+    _add_db_option(p)
+    p.set_defaults(handler=run_cases_export)
+
+
+def _add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", metavar="FILE", help="case file (default: $SCENARIOS_DB or data/)"
+    )
+
+
+def _json_number(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+def _json_array(values: np.ndarray) -> list:
+    return [
+        _json_array(v) if isinstance(v, np.ndarray) else _json_number(float(v))
+        for v in values
+    ]
+
+
+def run_sweep(args: argparse.Namespace) -> int:
+    scenario = scenario_arg(args.scenario)
+    params = parse_overrides(scenario, args.overrides)
+    names = args.params
+    if len(names) > 2:
+        raise CliError("--param can be given once (one-way) or twice (two-way)")
+    for name in names:
+        scenario.param(name)
+    points = 11 if args.points is None else args.points
+    var = scenario.variable
+    if len(names) == 1:
+        sweep = one_way(scenario, names[0], params, points)
+        if args.json:
+            print_json(
+                {
+                    "scenario": scenario.id,
+                    "param": sweep.param,
+                    "params": sweep.params,
+                    "variable": var.name,
+                    "values": _json_array(sweep.values),
+                    "x": _json_array(sweep.optimum),
+                    "value": _json_array(sweep.objective),
+                    "on_boundary": [bool(b) for b in sweep.on_boundary],
+                    "current": sweep.current,
+                }
+            )
+            return 0
+        rows = []
+        for theta, x, v, edge, here in zip(
+            sweep.values,
+            sweep.optimum,
+            sweep.objective,
+            sweep.on_boundary,
+            sweep.values == sweep.current,
+            strict=True,
+        ):
+            if math.isnan(x):
+                rows.append([fmt(theta), "infeasible", "", "", ""])
+                continue
+            rows.append(
+                [
+                    fmt(theta),
+                    fmt(x),
+                    fmt(v),
+                    "range end" if edge else "",
+                    "current" if here else "",
+                ]
+            )
+        print_table([names[0], f"best {var.name}", "f(x*)", "", ""], rows)
+        return 0
+
+    grid = two_way(scenario, names[0], names[1], params, points)
+    if args.json:
+        print_json(
+            {
+                "scenario": scenario.id,
+                "params": grid.params,
+                "x_param": grid.x_param,
+                "y_param": grid.y_param,
+                "x_values": _json_array(grid.x_values),
+                "y_values": _json_array(grid.y_values),
+                "x": _json_array(grid.optimum),
+                "value": _json_array(grid.objective),
+                "infeasible": {str(k): v for k, v in grid.reasons.items()},
+            }
+        )
+        return 0
+    table = grid.optimum if args.of == "optimum" else grid.objective
+    what = f"best {var.name}" if args.of == "optimum" else "f(x*)"
+    print(f"{what}: rows {grid.y_param}, columns {grid.x_param}")
+    headers = [f"{grid.y_param} \\ {grid.x_param}", *(fmt(v) for v in grid.x_values)]
+    rows = [
+        [fmt(y), *("-" if math.isnan(c) else f"{c:.6g}" for c in row)]
+        for y, row in zip(grid.y_values, table, strict=True)
+    ]
+    print_table(headers, rows)
+    for reason in grid.reasons.values():
+        print(f"-: {reason}")
+    return 0
+
+
+def run_fit_demand(args: argparse.Namespace) -> int:
+    observations = parse_pairs(args.obs)
+    fit = fit_demand(observations.prices, observations.units)
+    if fit.distinct_prices < 2:
+        raise CliError(fit.warnings[0])
+    mapped = None
+    if args.scenario is not None:
+        scenario = scenario_arg(args.scenario)
+        mapped = fit_to_params(scenario, fit)
+    if args.json:
+        payload: dict = {
+            "intercept": fit.intercept,
+            "slope": fit.slope,
+            "r2": _json_number(fit.r2),
+            "n": fit.n,
+            "warnings": list(fit.warnings),
+        }
+        if mapped is not None:
+            payload["scenario"] = args.scenario
+            payload["params"] = mapped.params
+            payload["notices"] = list(mapped.notices)
+        print_json(payload)
+        return 0
+    print(f"intercept  {fmt(fit.intercept)}")
+    print(f"slope      {fmt(fit.slope)}")
+    print(f"r2         {'undefined' if math.isnan(fit.r2) else fmt(fit.r2)}")
+    if mapped is not None and mapped.params is not None:
+        for name, value in mapped.params.items():
+            print(f"--set {name}={fmt(value)}")
+    for warning in fit.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if mapped is not None:
+        for notice in mapped.notices:
+            print(f"note: {notice}", file=sys.stderr)
+    return 0
+
+
+def _store(args: argparse.Namespace) -> CaseStore:
+    return CaseStore(args.db) if args.db else CaseStore()
+
+
+def run_cases_list(args: argparse.Namespace) -> int:
+    if args.scenario is not None:
+        scenario_arg(args.scenario)
+    try:
+        cases = _store(args).list(args.scenario)
+    except StorageError as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        print_json(
+            {
+                "cases": [
+                    {
+                        "id": c.id,
+                        "scenario": c.scenario_id,
+                        "name": c.name,
+                        "params": c.params,
+                        "created_at": c.created_at,
+                        "updated_at": c.updated_at,
+                    }
+                    for c in cases
+                ]
+            }
+        )
+        return 0
+    if not cases:
+        print("no saved cases")
+        return 0
+    rows = [
+        [
+            str(c.id),
+            c.scenario_id,
+            c.name,
+            c.updated_at[:19].replace("T", " "),
+            " ".join(f"{k}={fmt(v)}" for k, v in c.params.items()),
+        ]
+        for c in cases
+    ]
+    print_table(["id", "scenario", "name", "updated (UTC)", "params"], rows)
+    return 0
+
+
+def run_cases_export(args: argparse.Namespace) -> int:
+    scenario = scenario_arg(args.scenario)
+    try:
+        cases = _store(args).list(scenario.id)
+    except StorageError as exc:
+        raise CliError(str(exc)) from None
+    if not cases:
+        raise CliError(f"there are no saved cases for {scenario.id}")
+    report = summary_report(get(scenario.id), cases, args.base)
+    text = summary_csv(report)
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot write {args.output}: {exc.strerror}") from None
+    else:
+        sys.stdout.write(text)
+    for notice in report.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    return 0

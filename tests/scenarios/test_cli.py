@@ -112,3 +112,33 @@ def test_bad_input_exits_2_with_one_line(capsys, argv, needle):
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and needle in err
     assert "Traceback" not in err
+
+
+def test_module_entry_point_runs_in_a_fresh_interpreter():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "scenarios", "solve", "study_burnout", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["x"] == pytest.approx(6.0)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scenarios",
+            "solve",
+            "study_burnout",
+            "--set",
+            "gain=-1",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "error: gain = -1 is outside its range 0 to 40"

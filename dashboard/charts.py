@@ -1,0 +1,398 @@
+"""The main chart: f with its optimum, reference points and tangent, over f'.
+
+The two panels are separate Vega-Lite views stacked on the page, because only
+single and layered views can stretch to the container width. They share the
+x domain and a fixed y-axis width, so the place where f turns lines up exactly
+with the place where f' crosses zero.
+
+Building an Altair chart validates it against the Vega-Lite JSON schema, which
+costs about 100 ms: far too slow to repeat on every slider move. So each
+panel is built with Altair once per scenario, reading *named* datasets, and
+compiled to a Vega-Lite dict that is cached. A rerun only makes the small data
+frames and hands both to ``st.vega_lite_chart``. Extra layers from other
+sections take the slower path and are compiled with the panel each time.
+
+Text is formatted with :mod:`dashboard.format`, never with Vega's number
+formats, so tooltips and labels match the rest of the page.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+import scenarios
+from scenarios import Curve, PointReport, Scenario, Solution
+
+from . import format as fmt
+
+OPTIMUM = "#0f766e"
+YOURS = "#c2410c"
+REFERENCE = "#64748b"
+CURVE = "#1f2933"
+TANGENT_SHARE = 0.18
+"""Half the drawn tangent's length, as a share of the domain's width."""
+Y_AXIS_WIDTH = 76
+"""Pixels reserved for each y axis, identical in both panels so x lines up."""
+ROLES = ("Optimum", "Your value", "Reference")
+OBJECTIVE_HEIGHT = 300
+SLOPE_HEIGHT = 170
+
+# Millions and billions are shortened so every label fits the fixed axis width.
+_Y_LABELS = (
+    "abs(datum.value) >= 1e9 ? format(datum.value / 1e9, ',~r') + ' bn' : "
+    "abs(datum.value) >= 1e6 ? format(datum.value / 1e6, ',~r') + ' m' : "
+    "format(datum.value, ',~r')"
+)
+
+Spec = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class MainChart:
+    """The two panels as Vega-Lite specs, ready for ``st.vega_lite_chart``."""
+
+    objective: Spec
+    slope: Spec
+
+
+def tangent_span(lo: float, hi: float, at: float) -> tuple[float, float]:
+    """Where to draw the tangent at ``at``: a short stretch, clipped to the domain."""
+    half = TANGENT_SHARE * (hi - lo)
+    return max(lo, at - half), min(hi, at + half)
+
+
+# --- data ---------------------------------------------------------------------
+
+
+def curve_frame(scenario: Scenario, curve: Curve) -> pd.DataFrame:
+    """The sampled curve with its tooltip text."""
+    var, unit = scenario.variable, scenario.objective_unit
+    return pd.DataFrame(
+        {
+            "x": curve.x,
+            "f": curve.value,
+            "df": curve.derivative,
+            "x_text": [fmt.quantity(v, var.unit) for v in curve.x],
+            "f_text": [fmt.quantity(v, unit) for v in curve.value],
+            "df_text": [fmt.signed(v) for v in curve.derivative],
+        }
+    )
+
+
+def _role(label: str, yours: str) -> str:
+    if label == "Optimum":
+        return "Optimum"
+    return "Your value" if label == yours else "Reference"
+
+
+def point_frame(
+    scenario: Scenario,
+    reports: Sequence[PointReport],
+    yours: str,
+    domain: tuple[float, float],
+) -> pd.DataFrame:
+    """The marked points inside the domain, with their text and label side."""
+    var, unit = scenario.variable, scenario.objective_unit
+    middle = (domain[0] + domain[1]) / 2
+    rows = [
+        {
+            "x": r.x,
+            "f": r.value,
+            "df": r.derivative,
+            "role": _role(r.label, yours),
+            "label": f"{r.label}: {fmt.quantity(r.x, var.unit)}",
+            "right_half": bool(r.x > middle),
+            "x_text": fmt.quantity(r.x, var.unit),
+            "f_text": fmt.quantity(r.value, unit),
+            "df_text": fmt.signed(r.derivative),
+        }
+        for r in reports
+        if r.in_domain
+    ]
+    columns = ["x", "f", "df", "role", "label", "right_half"]
+    return pd.DataFrame(rows, columns=[*columns, "x_text", "f_text", "df_text"])
+
+
+def crossing_frame(scenario: Scenario, solution: Solution) -> pd.DataFrame:
+    """Where f' crosses zero (the stationary points)."""
+    lo, hi = solution.domain
+    middle = (lo + hi) / 2
+    return pd.DataFrame(
+        {
+            "x": [sp.x for sp in solution.stationary_points],
+            "df": [0.0] * len(solution.stationary_points),
+            "label": [
+                f"f′ = 0 at {fmt.quantity(sp.x, scenario.variable.unit)}"
+                for sp in solution.stationary_points
+            ],
+            "right_half": [bool(sp.x > middle) for sp in solution.stationary_points],
+        },
+        columns=["x", "df", "label", "right_half"],
+    )
+
+
+def tangent_frame(
+    xs: np.ndarray, ys: np.ndarray, y_range: tuple[float, float]
+) -> pd.DataFrame:
+    """The tangent segment, cut where it leaves the curve's own y range.
+
+    Drawing it whole would stretch the shared y scale and flatten the curve.
+    """
+    (x0, x1), (y0, y1) = (float(v) for v in xs[:2]), (float(v) for v in ys[:2])
+    low, high = y_range
+    if y1 != y0:
+        # Parameters t in [0, 1] along the segment where y stays in range.
+        t_low, t_high = sorted(((low - y0) / (y1 - y0), (high - y0) / (y1 - y0)))
+        t0, t1 = max(0.0, t_low), min(1.0, t_high)
+    else:
+        t0, t1 = (0.0, 1.0) if low <= y0 <= high else (1.0, 0.0)
+    if t1 <= t0:
+        return pd.DataFrame({"x": [], "f": []})
+    xs_cut = [x0 + t * (x1 - x0) for t in (t0, t1)]
+    ys_cut = [y0 + t * (y1 - y0) for t in (t0, t1)]
+    return pd.DataFrame({"x": xs_cut, "f": ys_cut})
+
+
+# --- the Altair panels --------------------------------------------------------
+
+
+def _axis_title(label: str, unit: str) -> list[str]:
+    """Name and unit on two lines in both panels, so their axes stay equally wide."""
+    return [label, f"({unit})" if unit else " "]
+
+
+def _y_axis() -> alt.Axis:
+    return alt.Axis(
+        minExtent=Y_AXIS_WIDTH,
+        maxExtent=Y_AXIS_WIDTH,
+        labelExpr=_Y_LABELS,
+        titleLimit=OBJECTIVE_HEIGHT,
+    )
+
+
+def _tooltip(scenario: Scenario) -> list[alt.Tooltip]:
+    return [
+        alt.Tooltip("x_text:N", title=scenario.variable.label),
+        alt.Tooltip("f_text:N", title=scenario.objective_label),
+        alt.Tooltip(
+            "df_text:N", title=fmt.with_unit("Slope f′", fmt.slope_unit(scenario))
+        ),
+    ]
+
+
+def _x(scenario: Scenario, labels: bool) -> alt.X:
+    var = scenario.variable
+    scale = alt.Scale(nice=False, zero=False)
+    if not labels:
+        # The top panel's x labels would repeat the bottom's: keep its grid only.
+        return alt.X("x:Q", title=None, scale=scale, axis=alt.Axis(labels=False))
+    title = fmt.with_unit(var.label, var.unit)
+    return alt.X("x:Q", title=title, scale=scale, axis=alt.Axis(format=",~r"))
+
+
+def _hover_layers(
+    data: alt.Data, x: alt.X, y: alt.Y, tooltip: list, name: str
+) -> list[alt.Chart]:
+    """A dotted rule that follows the pointer, with the curve's tooltip."""
+    hover = alt.selection_point(
+        name=name, on="pointerover", nearest=True, fields=["x"], empty=False
+    )
+    rule = (
+        alt.Chart(data)
+        .mark_rule(color=REFERENCE, strokeDash=[2, 2])
+        .encode(x=x)
+        .transform_filter(hover)
+    )
+    catcher = (
+        alt.Chart(data)
+        .mark_point(opacity=0, size=50)
+        .encode(x=x, y=y, tooltip=tooltip)
+        .add_params(hover)
+    )
+    return [rule, catcher]
+
+
+def _point_labels(data: alt.Data, x: alt.X, y: alt.Y, colour: alt.Color) -> list:
+    """Labels beside each point, on the side with room; the user's goes below."""
+    layers = []
+    for right_half in (False, True):
+        for yours in (False, True):
+            role_test = "==" if yours else "!="
+            layers.append(
+                alt.Chart(data)
+                .transform_filter(
+                    f"datum.right_half == {str(right_half).lower()} && "
+                    f"datum.role {role_test} 'Your value'"
+                )
+                .mark_text(
+                    align="right" if right_half else "left",
+                    dx=-9 if right_half else 9,
+                    dy=16 if yours else -11,
+                    fontSize=12,
+                    fontWeight=600 if yours else 400,
+                )
+                .encode(x=x, y=y, text="label:N", color=colour)
+            )
+    return layers
+
+
+def objective_panel(scenario: Scenario) -> alt.LayerChart:
+    """f with the tangent and marked points, reading named datasets.
+
+    Datasets: ``curve`` (x, f, df and their text), ``points`` (x, f, role,
+    label, right_half) and ``tangent`` (x, f).
+    """
+    curve, points = alt.Data(name="curve"), alt.Data(name="points")
+    x = _x(scenario, labels=False)
+    y = alt.Y(
+        "f:Q",
+        title=_axis_title(scenario.objective_label, scenario.objective_unit),
+        scale=alt.Scale(zero=False),
+        axis=_y_axis(),
+    )
+    colour = alt.Color(
+        "role:N",
+        title=None,
+        scale=alt.Scale(domain=list(ROLES), range=[OPTIMUM, YOURS, REFERENCE]),
+        legend=alt.Legend(orient="top", direction="horizontal", symbolSize=90),
+    )
+    tooltip = _tooltip(scenario)
+    return alt.layer(
+        alt.Chart(curve).mark_line(color=CURVE, strokeWidth=2).encode(x=x, y=y),
+        alt.Chart(alt.Data(name="tangent"))
+        .mark_line(color=YOURS, strokeDash=[6, 4], strokeWidth=2)
+        .encode(x=x, y=y),
+        alt.Chart(points)
+        .mark_point(filled=True, size=110, opacity=1, stroke="white", strokeWidth=1)
+        .encode(x=x, y=y, color=colour, tooltip=tooltip),
+        *_point_labels(points, x, y, colour),
+        *_hover_layers(curve, x, y, tooltip, "hover_f"),
+    ).properties(width="container", height=OBJECTIVE_HEIGHT)
+
+
+def slope_panel(scenario: Scenario) -> alt.LayerChart:
+    """f' with its zero line, zero crossings and the user's slope.
+
+    Datasets: ``curve``, ``points`` and ``crossings`` (x, df, label,
+    right_half).
+    """
+    curve, points = alt.Data(name="curve"), alt.Data(name="points")
+    crossings = alt.Data(name="crossings")
+    x = _x(scenario, labels=True)
+    y = alt.Y(
+        "df:Q",
+        title=_axis_title("Slope f′", fmt.slope_unit(scenario)),
+        scale=alt.Scale(zero=False),
+        axis=_y_axis(),
+    )
+    tooltip = _tooltip(scenario)
+    labels = [
+        alt.Chart(crossings)
+        .transform_filter(f"datum.right_half == {str(right).lower()}")
+        .mark_text(
+            align="right" if right else "left",
+            dx=-10 if right else 10,
+            dy=-12,
+            fontSize=12,
+            color=OPTIMUM,
+        )
+        .encode(x=x, y=y, text="label:N")
+        for right in (False, True)
+    ]
+    return alt.layer(
+        alt.Chart(alt.Data(values=[{}]))
+        .mark_rule(color=REFERENCE)
+        .encode(y=alt.datum(0)),
+        alt.Chart(curve).mark_line(color=CURVE, strokeWidth=2).encode(x=x, y=y),
+        alt.Chart(crossings)
+        .mark_point(shape="diamond", filled=True, size=130, color=OPTIMUM, opacity=1)
+        .encode(x=x, y=y, tooltip=alt.Tooltip("label:N", title="Zero crossing")),
+        *labels,
+        alt.Chart(points)
+        .transform_filter("datum.role == 'Your value'")
+        .mark_point(filled=True, size=90, color=YOURS, opacity=1)
+        .encode(x=x, y=y, tooltip=tooltip),
+        *_hover_layers(curve, x, y, tooltip, "hover_df"),
+    ).properties(width="container", height=SLOPE_HEIGHT)
+
+
+def _finish(chart: alt.LayerChart) -> alt.LayerChart:
+    return chart.configure_axis(
+        labelFontSize=12, titleFontSize=12, gridColor="#e5e9e8"
+    ).configure_view(strokeWidth=0)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(scenario_id: str) -> tuple[Spec, Spec]:
+    """Both panels of ``scenario_id`` as validated Vega-Lite dicts (built once)."""
+    scenario = scenarios.get(scenario_id)
+    return (
+        _finish(objective_panel(scenario)).to_dict(),
+        _finish(slope_panel(scenario)).to_dict(),
+    )
+
+
+def _set_x_domain(node: Spec, lo: float, hi: float) -> None:
+    """Pin every x scale in a (possibly nested) layer spec to ``[lo, hi]``."""
+    scale = node.get("encoding", {}).get("x", {}).get("scale")
+    if scale is not None:
+        scale["domain"] = [lo, hi]
+    for child in node.get("layer", ()):
+        _set_x_domain(child, lo, hi)
+
+
+def _with_data(
+    spec: Spec, datasets: dict[str, pd.DataFrame], lo: float, hi: float
+) -> Spec:
+    """A copy of a compiled panel with this run's data and x domain."""
+    spec = copy.deepcopy(spec)
+    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    _set_x_domain(spec, lo, hi)
+    return spec
+
+
+def main_chart(
+    scenario: Scenario,
+    curve: Curve,
+    solution: Solution,
+    reports: Sequence[PointReport],
+    your_label: str,
+    tangent: tuple[np.ndarray, np.ndarray],
+    *,
+    extra_layers: Sequence[alt.Chart] = (),
+    curve_data: pd.DataFrame | None = None,
+) -> MainChart:
+    """f over the domain with its marks and tangent, and f' on the same x axis.
+
+    ``reports`` are the points to mark (reference points, the user's value
+    labelled ``your_label`` and the optimum). ``tangent`` is the tangent at the
+    user's value as arrays of x and y. ``extra_layers`` are drawn on top of
+    the f panel in its coordinates (quantitative fields ``x`` and ``f``), so
+    another section can add shading or fitted data without editing this.
+    ``curve_data`` is :func:`curve_frame` of ``curve``, if already made.
+    """
+    lo, hi = solution.domain
+    line = curve_frame(scenario, curve) if curve_data is None else curve_data
+    y_range = (float(np.min(curve.value)), float(np.max(curve.value)))
+    datasets = {
+        "curve": line,
+        "points": point_frame(scenario, reports, your_label, (lo, hi)),
+        "tangent": tangent_frame(tangent[0], tangent[1], y_range),
+        "crossings": crossing_frame(scenario, solution),
+    }
+    objective_spec, slope_spec = _compiled(scenario.id)
+    if extra_layers:
+        panel = alt.layer(objective_panel(scenario), *extra_layers)
+        objective_spec = _finish(panel).to_dict()
+    return MainChart(
+        _with_data(objective_spec, datasets, lo, hi),
+        _with_data(slope_spec, datasets, lo, hi),
+    )

@@ -1,0 +1,814 @@
+"""What-if sections of a scenario page: save a case, sensitivity, demand from data.
+
+Each ``render_*`` function takes the scenario, the current slider values and
+(optionally) the current Solution, and draws one self-contained section. The
+arithmetic is in ``scenarios.sensitivity``, ``scenarios.storage`` and
+``scenarios.demand_fit``; this module only caches, formats and draws. Cached
+functions are keyed on plain values (scenario id, parameter tuples, bytes).
+
+Widget keys all start with ``whatif_`` so they never clash with the parameter
+sliders, whose keys are the parameter names.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import scenarios
+from scenarios import Scenario, Solution
+from scenarios import demand_fit as fitting
+from scenarios import sensitivity as sens
+from scenarios.storage import (
+    CaseStore,
+    DuplicateCaseError,
+    StorageError,
+    load_case,
+)
+
+from . import format as fmt
+
+ParamItems = tuple[tuple[str, float], ...]
+
+ONE_WAY_POINTS = 101
+"""Points in a one-way sweep: smooth lines, a table short enough to scroll."""
+
+GRID_SIZES = (20, 50, 100, 150, 200, 300)
+"""Choices for the two-way grid's side, in cells."""
+
+DEFAULT_GRID = 50
+
+_PENDING = "_whatif.pending_load"
+"""Session key: a case loaded elsewhere, whose notices this page should show."""
+
+_VIEWS = ("Tornado", "One-way sweep", "Two-way heatmap")
+
+
+# --- small helpers ----------------------------------------------------------
+
+
+def freeze(params: Mapping[str, float]) -> ParamItems:
+    """``{"a": 1.0}`` -> ``(("a", 1.0),)``: a hashable cache key."""
+    return tuple((name, float(value)) for name, value in params.items())
+
+
+def plain(text: str) -> str:
+    """``text`` escaped so Markdown shows it literally (no links, HTML or LaTeX)."""
+    return "".join("\\" + ch if ch in string.punctuation else ch for ch in text)
+
+
+def quoted(name: str) -> str:
+    """A user-given name for a Markdown message: escaped and in curly quotes."""
+    return f"“{plain(name)}”"
+
+
+def store() -> CaseStore:
+    """The case store at ``$SCENARIOS_DB`` (or the default path), read afresh."""
+    return CaseStore()
+
+
+def d3_format(unit: str) -> str:
+    """A d3 number format for tooltips and axes: money keeps cents."""
+    return "$,.2f" if unit.startswith("$") and " per " not in unit else ",.4~g"
+
+
+def per_unit(unit: str) -> str:
+    """One unit of a parameter, in words: ``$1``, ``1 pair per $``, ``1 (per hour)``."""
+    if unit == "$":
+        return "$1"
+    if unit.startswith("$ "):
+        return f"$1{unit[1:]}"
+    if not unit or unit == "×":
+        return f"1{unit}"
+    if unit.startswith("per "):
+        return f"1 ({unit})"
+    first, _, rest = unit.partition(" ")
+    if first.endswith("s") and len(first) > 3:
+        first = first[:-1]
+    return f"1 {first} {rest}".rstrip()
+
+
+def _quantity(value: float, unit: str) -> str:
+    return "—" if not math.isfinite(value) else fmt.quantity(value, unit)
+
+
+def _change(value: float, unit: str) -> str:
+    return "—" if not math.isfinite(value) else fmt.signed_quantity(value, unit)
+
+
+# --- cached computations ----------------------------------------------------
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def tornado_data(
+    scenario_id: str, params: ParamItems
+) -> tuple[sens.Tornado, tuple[sens.LocalSensitivity, ...]] | str:
+    """Tornado bars and local slopes, or the engine's sentence if infeasible."""
+    scenario = scenarios.get(scenario_id)
+    try:
+        bars = sens.tornado(scenario, dict(params))
+        local = tuple(sens.local_sensitivity(scenario, dict(params)))
+    except (ValueError, ArithmeticError) as exc:
+        return str(exc)
+    return bars, local
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def one_way_data(
+    scenario_id: str, params: ParamItems, name: str, points: int = ONE_WAY_POINTS
+) -> sens.OneWaySweep | str:
+    """A one-way sweep of ``name``, or the reason it cannot be drawn."""
+    try:
+        return sens.one_way(scenarios.get(scenario_id), name, dict(params), points)
+    except (ValueError, ArithmeticError) as exc:
+        return str(exc)
+
+
+@dataclass(frozen=True)
+class HeatmapData:
+    """A two-way grid and its cells as rows for Altair (feasible cells only).
+
+    ``cells`` has the cell centre (``x``, ``y``), its edges (``x2``, ``y2``,
+    ``x_lo``, ``y_lo``) and ``optimum`` and ``objective`` there.
+    """
+
+    grid: sens.TwoWayGrid
+    cells: pd.DataFrame
+    infeasible_share: float
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def heatmap_data(
+    scenario_id: str, params: ParamItems, x_param: str, y_param: str, points: int
+) -> HeatmapData | str:
+    """Solve the two-way grid in one vectorised call and lay its cells out."""
+    try:
+        grid = sens.two_way(
+            scenarios.get(scenario_id), x_param, y_param, dict(params), points
+        )
+    except (ValueError, ArithmeticError) as exc:
+        return str(exc)
+    xv, yv = grid.x_values, grid.y_values
+
+    def edges(v: np.ndarray) -> np.ndarray:
+        mid = (v[:-1] + v[1:]) / 2
+        return np.concatenate(
+            [[v[0] - (mid[0] - v[0])], mid, [v[-1] + v[-1] - mid[-1]]]
+        )
+
+    ex, ey = edges(xv), edges(yv)
+    jj, ii = np.meshgrid(np.arange(xv.size), np.arange(yv.size))
+    keep = grid.feasible.ravel()
+    jj, ii = jj.ravel()[keep], ii.ravel()[keep]
+    cells = pd.DataFrame(
+        {
+            "x": xv[jj],
+            "y": yv[ii],
+            "x_lo": ex[jj],
+            "x2": ex[jj + 1],
+            "y_lo": ey[ii],
+            "y2": ey[ii + 1],
+            "optimum": grid.optimum.ravel()[keep],
+            "objective": grid.objective.ravel()[keep],
+        }
+    )
+    return HeatmapData(grid, cells, float(1.0 - keep.mean()))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def parse_upload(data: bytes, filename: str) -> fitting.Observations | str:
+    """Observations from an uploaded file, or the sentence refusing it."""
+    try:
+        return fitting.parse_csv(data, filename)
+    except fitting.DemandDataError as exc:
+        return str(exc)
+
+
+# --- Save as case -----------------------------------------------------------
+
+
+def _apply_case(scenario_id: str, params: Mapping[str, float], name: str, notices):
+    """Button callback: move the sliders (and so the URL) to a case's values."""
+    for key, value in params.items():
+        st.session_state[key] = float(value)
+    st.session_state[_PENDING] = (scenario_id, name, tuple(notices))
+
+
+def show_pending_load(scenario: Scenario) -> None:
+    """Say which case was just loaded into this page, with any notices."""
+    pending = st.session_state.get(_PENDING)
+    if not pending or pending[0] != scenario.id:
+        return
+    del st.session_state[_PENDING]
+    _, name, notices = pending
+    st.success(f"Loaded case {quoted(name)}.")
+    for notice in notices:
+        st.warning(plain(notice))
+
+
+def render_save_case(
+    scenario: Scenario,
+    params: Mapping[str, float],
+    solution: Solution | None = None,
+) -> None:
+    """ "Save as case": a name box that stores the current sliders in SQLite.
+
+    Beside it, the scenario's saved cases can be loaded back into the sliders.
+    A case file that cannot be used gives one plain sentence; the page goes on.
+    """
+    show_pending_load(scenario)
+    st.subheader("Saved cases")
+    left, right = st.columns(2, gap="large")
+    with left:
+        with st.form("whatif_save_form", clear_on_submit=False, border=False):
+            name = st.text_input(
+                "Case name",
+                key="whatif_case_name",
+                max_chars=120,
+                placeholder="e.g. Pessimistic demand",
+                help="Any text; a name can be used once per scenario.",
+            )
+            replace = st.checkbox(
+                "Replace a case with the same name",
+                key="whatif_case_replace",
+            )
+            submitted = st.form_submit_button("Save as case", type="primary")
+        if submitted:
+            try:
+                case = store().save(scenario.id, name, params, replace=replace)
+            except DuplicateCaseError as exc:
+                st.error(plain(str(exc)) + " Tick “Replace” to overwrite it.", icon="⚠️")
+            except StorageError as exc:
+                st.error(plain(str(exc)))
+            else:
+                st.success(f"Saved case {quoted(case.name)}.")
+    with right:
+        try:
+            cases = store().list(scenario.id)
+        except StorageError as exc:
+            st.error(plain(str(exc)))
+            return
+        if not cases:
+            st.caption("No saved cases for this scenario yet.")
+            return
+        by_id = {c.id: c for c in cases}
+        chosen = st.selectbox(
+            f"Load a saved case ({len(cases)})",
+            options=list(by_id),
+            format_func=lambda i: by_id[i].name,
+            key="whatif_load_choice",
+        )
+        if chosen is not None:
+            loaded = load_case(scenario, by_id[chosen])
+            st.button(
+                "Load into the sliders",
+                key="whatif_load_button",
+                on_click=_apply_case,
+                args=(scenario.id, loaded.params, loaded.case.name, loaded.notices),
+            )
+        st.caption("Rename, delete or compare cases on the Cases page.")
+
+
+# --- Sensitivity ------------------------------------------------------------
+
+
+def render_sensitivity(
+    scenario: Scenario,
+    params: Mapping[str, float],
+    solution: Solution | None = None,
+) -> None:
+    """Which assumption moves the answer: tornado, one-way sweep, two-way heatmap.
+
+    Only the view the user picks is computed, so the section costs almost
+    nothing on a rerun that does not change it.
+    """
+    st.subheader("Sensitivity")
+    if not scenario.params:
+        st.caption("This scenario has no parameters to vary.")
+        return
+    view = st.segmented_control(
+        "View",
+        _VIEWS,
+        default=_VIEWS[0],
+        required=True,
+        key="whatif_sensitivity_view",
+        label_visibility="collapsed",
+    )
+    items = freeze(params)
+    if view == "One-way sweep":
+        _render_one_way(scenario, items)
+    elif view == "Two-way heatmap":
+        _render_two_way(scenario, items)
+    else:
+        _render_tornado(scenario, items)
+
+
+def _param_picker(scenario: Scenario, label: str, key: str, index: int = 0) -> str:
+    names = list(scenario.param_names)
+    return st.selectbox(
+        label,
+        names,
+        index=min(index, len(names) - 1),
+        format_func=lambda n: fmt.slider_label(scenario.param(n)),
+        key=key,
+    )
+
+
+def _render_one_way(scenario: Scenario, items: ParamItems) -> None:
+    name = _param_picker(scenario, "Parameter to sweep", "whatif_one_way_param")
+    spec = scenario.param(name)
+    sweep = one_way_data(scenario.id, items, name)
+    if isinstance(sweep, str):
+        st.error(plain(sweep))
+        return
+    var = scenario.variable
+    x_title = fmt.slider_label(spec)
+    frame = pd.DataFrame(
+        {
+            "theta": sweep.values,
+            "optimum": sweep.optimum,
+            "objective": sweep.objective,
+        }
+    )
+    current = pd.DataFrame(
+        {
+            "theta": [sweep.current],
+            "optimum": [sweep.current_optimum],
+            "objective": [sweep.current_objective],
+        }
+    )
+    charts = []
+    for column, title, unit in (
+        ("optimum", f"Best {var.label.lower()}", var.unit),
+        ("objective", scenario.objective_label, scenario.objective_unit),
+    ):
+        y = alt.Y(f"{column}:Q", title=fmt.with_unit(title, unit))
+        tips = [
+            alt.Tooltip("theta:Q", title=x_title, format=d3_format(spec.unit)),
+            alt.Tooltip(f"{column}:Q", title=title, format=d3_format(unit)),
+        ]
+        line = (
+            alt.Chart(frame)
+            .mark_line()
+            .encode(x=alt.X("theta:Q", title=x_title), y=y, tooltip=tips)
+        )
+        rule = (
+            alt.Chart(current)
+            .mark_rule(strokeDash=[4, 3], color="#888")
+            .encode(x="theta:Q")
+        )
+        dot = (
+            alt.Chart(current)
+            .mark_point(filled=True, size=90, color="#d62728")
+            .encode(x="theta:Q", y=f"{column}:Q", tooltip=tips)
+        )
+        charts.append((line + rule + dot).properties(height=220))
+    left, right = st.columns(2)
+    left.altair_chart(charts[0], width="stretch")
+    right.altair_chart(charts[1], width="stretch")
+    st.caption(
+        f"Red dot and dashed line: the current {spec.label.lower()}, "
+        f"{fmt.quantity(sweep.current, spec.unit)}."
+    )
+    infeasible = ~sweep.feasible
+    if infeasible.any():
+        reasons = sens.reason_texts(scenario)
+        codes = sorted({int(c) for c in sweep.reason[infeasible]})
+        lo, hi = sweep.values[infeasible].min(), sweep.values[infeasible].max()
+        st.info(
+            plain(
+                f"No optimum for {spec.label.lower()} between "
+                f"{fmt.quantity(lo, spec.unit)} and {fmt.quantity(hi, spec.unit)}: "
+                + " ".join(reasons[c] for c in codes)
+            )
+        )
+    here = sweep.values == sweep.current
+    table = pd.DataFrame(
+        {
+            x_title: [fmt.quantity(v, spec.unit) for v in sweep.values],
+            fmt.with_unit(f"Best {var.label.lower()}", var.unit): [
+                _quantity(v, var.unit) for v in sweep.optimum
+            ],
+            fmt.with_unit(scenario.objective_label, scenario.objective_unit): [
+                _quantity(v, scenario.objective_unit) for v in sweep.objective
+            ],
+            "Note": [
+                "◀ current"
+                if h
+                else ("infeasible" if not ok else ("at range end" if b else ""))
+                for h, ok, b in zip(
+                    here, sweep.feasible, sweep.on_boundary, strict=True
+                )
+            ],
+        }
+    )
+    st.dataframe(table, hide_index=True, height=280, width="stretch")
+
+
+def _render_two_way(scenario: Scenario, items: ParamItems) -> None:
+    names = scenario.param_names
+    if len(names) < 2:
+        st.caption("A two-way grid needs two parameters; this scenario has one.")
+        return
+    var = scenario.variable
+    c1, c2, c3, c4 = st.columns([3, 3, 3, 2])
+    with c1:
+        x_name = _param_picker(scenario, "Across (x axis)", "whatif_two_way_x", 0)
+    with c2:
+        y_name = _param_picker(scenario, "Up (y axis)", "whatif_two_way_y", 1)
+    with c3:
+        show = st.radio(
+            "Colour by",
+            ("optimum", "objective"),
+            format_func=lambda k: (
+                f"Best {var.label.lower()}"
+                if k == "optimum"
+                else scenario.objective_label
+            ),
+            horizontal=True,
+            key="whatif_two_way_show",
+        )
+    with c4:
+        points = st.select_slider(
+            "Grid size",
+            options=GRID_SIZES,
+            value=DEFAULT_GRID,
+            format_func=lambda n: f"{n} × {n}",
+            key="whatif_two_way_points",
+        )
+    if x_name == y_name:
+        st.warning("Pick two different parameters.")
+        return
+    data = heatmap_data(scenario.id, items, x_name, y_name, int(points))
+    if isinstance(data, str):
+        st.error(plain(data))
+        return
+    sx, sy = scenario.param(x_name), scenario.param(y_name)
+    if show == "optimum":
+        title, unit = f"Best {var.label.lower()}", var.unit
+    else:
+        title, unit = scenario.objective_label, scenario.objective_unit
+    now = dict(items)
+    marker = pd.DataFrame({"x": [now[x_name]], "y": [now[y_name]]})
+    x_title, y_title = fmt.slider_label(sx), fmt.slider_label(sy)
+    heat = (
+        alt.Chart(data.cells)
+        .mark_rect()
+        .encode(
+            x=alt.X("x_lo:Q", title=x_title, scale=alt.Scale(nice=False, zero=False)),
+            x2="x2:Q",
+            y=alt.Y("y_lo:Q", title=y_title, scale=alt.Scale(nice=False, zero=False)),
+            y2="y2:Q",
+            color=alt.Color(
+                f"{show}:Q",
+                title=fmt.with_unit(title, unit),
+                scale=alt.Scale(scheme="viridis"),
+                legend=alt.Legend(format=d3_format(unit)),
+            ),
+            tooltip=[
+                alt.Tooltip("x:Q", title=x_title, format=d3_format(sx.unit)),
+                alt.Tooltip("y:Q", title=y_title, format=d3_format(sy.unit)),
+                alt.Tooltip(f"{show}:Q", title=title, format=d3_format(unit)),
+            ],
+        )
+    )
+    dot = (
+        alt.Chart(marker)
+        .mark_point(shape="cross", size=160, color="white", strokeWidth=2, filled=True)
+        .encode(x="x:Q", y="y:Q")
+    )
+    st.altair_chart((heat + dot).properties(height=420), width="stretch")
+    grid = data.grid
+    legend = [
+        f"{points} × {points} cells, solved in one vectorised call. "
+        f"White cross: the current {sx.label.lower()} and {sy.label.lower()}."
+    ]
+    for reason in grid.reasons.values():
+        legend.append(
+            f"Blank cells ({data.infeasible_share:.0%} of the grid): {reason}"
+        )
+    st.caption(plain(" ".join(legend)))
+
+
+def _render_tornado(scenario: Scenario, items: ParamItems) -> None:
+    data = tornado_data(scenario.id, items)
+    if isinstance(data, str):
+        st.error(plain(data))
+        return
+    bars, local = data
+    var = scenario.variable
+    measure = st.radio(
+        "Change in",
+        ("objective", "optimum"),
+        format_func=lambda k: (
+            scenario.objective_label
+            if k == "objective"
+            else f"Best {var.label.lower()}"
+        ),
+        horizontal=True,
+        key="whatif_tornado_measure",
+    )
+    unit = scenario.objective_unit if measure == "objective" else var.unit
+    title = scenario.objective_label if measure == "objective" else f"Best {var.label}"
+    ordered = sorted(
+        bars.bars,
+        key=lambda b: (
+            -(b.objective_swing if measure == "objective" else b.optimum_swing)
+        ),
+    )
+    rows = []
+    for b in ordered:
+        for side, theta, change in (
+            ("−10 %", b.low, getattr(b, f"{measure}_change_low")),
+            ("+10 %", b.high, getattr(b, f"{measure}_change_high")),
+        ):
+            rows.append(
+                {
+                    "parameter": fmt.slider_label(scenario.param(b.name)),
+                    "side": side,
+                    "change": change if math.isfinite(change) else None,
+                    "moved_to": fmt.quantity(theta, b.unit),
+                    "change_text": _change(change, unit),
+                }
+            )
+    frame = pd.DataFrame(rows)
+    order = [fmt.slider_label(scenario.param(b.name)) for b in ordered]
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                "parameter:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelLimit=260),
+            ),
+            x=alt.X("change:Q", title=f"Change in {fmt.with_unit(title, unit)}"),
+            color=alt.Color(
+                "side:N",
+                title="Parameter moved",
+                scale=alt.Scale(
+                    domain=["−10 %", "+10 %"], range=["#e4572e", "#29335c"]
+                ),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("parameter:N", title="Parameter"),
+                alt.Tooltip("side:N", title="Moved"),
+                alt.Tooltip("moved_to:N", title="To"),
+                alt.Tooltip("change_text:N", title="Change"),
+            ],
+        )
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555").encode(x="x:Q")
+    left, right = st.columns([2, 3], gap="medium")
+    with left:
+        # The height includes the legend under the plot.
+        height = max(200, 60 * len(order) + 90)
+        st.altair_chart((chart + zero).properties(height=height), width="stretch")
+        now = bars.objective if measure == "objective" else bars.optimum
+        st.caption(
+            f"Each parameter moved ±10 % of its current value, one at a time, "
+            f"clipped to its range. Now: {title.lower()} {_quantity(now, unit)}."
+        )
+        notes = [n for b in ordered for n in b.notes]
+        for note in notes:
+            st.caption(plain(note))
+    with right:
+        st.markdown("**Local slopes at the optimum**")
+        table = pd.DataFrame(
+            {
+                "Step up in": [f"{s.label} +{per_unit(s.unit)}" for s in local],
+                f"Best {var.label.lower()}": [
+                    _change(s.optimum_slope, var.unit) for s in local
+                ],
+                scenario.objective_label: [
+                    _change(s.objective_slope, scenario.objective_unit) for s in local
+                ],
+                "Elasticity": [
+                    "—"
+                    if not math.isfinite(s.elasticity)
+                    else fmt.number(s.elasticity, 3)
+                    for s in local
+                ],
+            }
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+        boundary = any(s.method == "boundary" for s in local)
+        st.caption(
+            "dx*/dθ = −(∂f′/∂θ) ÷ f″(x*), from the analytic derivatives; the "
+            "profit slope is ∂f/∂θ at x* (envelope theorem). Elasticity: % change "
+            "in x* per 1 % change in the parameter."
+            + (
+                " The optimum sits at an end of its range, so x* moves only as "
+                "that end moves."
+                if boundary
+                else ""
+            )
+        )
+        for s in local:
+            if s.note:
+                st.caption(plain(f"{s.label}: {s.note}"))
+
+
+# --- Demand from data -------------------------------------------------------
+
+
+def _use_fit(params: Mapping[str, float], notices: tuple[str, ...]) -> None:
+    """Button callback: runs before the sliders are drawn, so they take the fit."""
+    for key, value in params.items():
+        st.session_state[key] = float(value)
+    st.session_state["whatif_fit_applied"] = notices
+
+
+def _empty_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"price": pd.Series(dtype="float64"), "units": pd.Series(dtype="float64")}
+    )
+
+
+def render_demand_fit(
+    scenario: Scenario,
+    params: Mapping[str, float] | None = None,
+    solution: Solution | None = None,
+) -> None:
+    """ "Fit demand from your sales data", for the linear-demand pricing scenarios.
+
+    Draws nothing for any other scenario. Observations come from an editable
+    table or an uploaded CSV; "Use this fit" moves the demand sliders.
+    """
+    if not fitting.supports_demand_fit(scenario.id):
+        return
+    target = fitting.FIT_TARGETS[scenario.id]
+    st.subheader("Fit demand from your sales data")
+    applied = st.session_state.pop("whatif_fit_applied", None)
+    if applied is not None:
+        st.success("The demand sliders now hold the fitted line.")
+        for notice in applied:
+            st.info(plain(notice))
+    price_unit = scenario.variable.unit
+    units_name = scenario.param(target.intercept_param).unit or "units"
+    source = st.radio(
+        "Sales data from",
+        ("table", "file"),
+        format_func=lambda k: "A table I type in" if k == "table" else "A CSV file",
+        horizontal=True,
+        key="whatif_fit_source",
+    )
+    observations: fitting.Observations | None = None
+    if source == "table":
+        edited = st.data_editor(
+            _empty_table(),
+            num_rows="dynamic",
+            key="whatif_fit_table",
+            width="stretch",
+            column_config={
+                "price": st.column_config.NumberColumn(
+                    fmt.with_unit(scenario.variable.label, price_unit),
+                    min_value=0.0,
+                    format="%.2f",
+                ),
+                "units": st.column_config.NumberColumn(
+                    f"Sold ({units_name})", min_value=0.0, format="%.0f"
+                ),
+            },
+        )
+        records = edited.to_dict("records")
+        if records:
+            observations = fitting.observations_from_rows(records)
+        else:
+            st.caption("Add one row per price you have tried and what it sold.")
+    else:
+        upload = st.file_uploader(
+            "CSV with a price column and a units column (at most 1 MB)",
+            # No ``type=`` filter: Streamlit would raise on a forged upload of
+            # another type, while parse_csv refuses it with a sentence.
+            key="whatif_fit_upload",
+            max_upload_size=1,
+        )
+        if upload is None:
+            st.caption(
+                "The first line may name the columns (price, units); "
+                "commas, semicolons or tabs all work."
+            )
+        else:
+            parsed = parse_upload(upload.getvalue(), upload.name)
+            if isinstance(parsed, str):
+                st.error(plain(parsed))
+            else:
+                observations = parsed
+    if observations is None:
+        return
+    if observations.bad_rows:
+        shown = observations.bad_rows[:20]
+        listed = "; ".join(f"row {b.row}: {b.reason}" for b in shown)
+        more = len(observations.bad_rows) - len(shown)
+        st.warning(
+            plain(
+                f"Skipped {len(observations.bad_rows)} row"
+                f"{'s' if len(observations.bad_rows) != 1 else ''}: {listed}"
+                + (f"; and {more} more." if more else ".")
+            )
+        )
+    if len(observations) == 0:
+        st.caption("No usable rows yet.")
+        return
+    try:
+        fit = fitting.fit_demand(observations.prices, observations.units)
+    except fitting.DemandDataError as exc:
+        st.error(plain(str(exc)))
+        return
+    _show_fit(scenario, observations, fit, price_unit, units_name)
+
+
+def _show_fit(
+    scenario: Scenario,
+    observations: fitting.Observations,
+    fit: fitting.DemandFit,
+    price_unit: str,
+    units_name: str,
+) -> None:
+    a, b, c = st.columns(3)
+    a.metric(
+        f"Intercept ({units_name})",
+        "—" if not math.isfinite(fit.intercept) else fmt.number(fit.intercept),
+        help="Units the line expects at a price of zero.",
+    )
+    b.metric(
+        f"Slope ({units_name} per {per_unit(price_unit)})",
+        "—" if not math.isfinite(fit.slope) else fmt.number(fit.slope),
+        help="Change in units sold for each dollar added to the price.",
+    )
+    c.metric(
+        "R²",
+        "—" if not math.isfinite(fit.r2) else f"{fit.r2:.3f}",
+        help="Share of the variation in units sold that the line explains.",
+    )
+    for warning in fit.warnings:
+        st.warning(plain(warning))
+    st.caption(f"Fitted to {fit.n} observations at {fit.distinct_prices} prices.")
+    points = pd.DataFrame({"price": observations.prices, "units": observations.units})
+    x_title = fmt.with_unit(scenario.variable.label, price_unit)
+    y_title = f"Sold ({units_name})"
+    chart = (
+        alt.Chart(points)
+        .mark_circle(size=70, color="#29335c")
+        .encode(
+            x=alt.X("price:Q", title=x_title),
+            y=alt.Y("units:Q", title=y_title),
+            tooltip=[
+                alt.Tooltip("price:Q", title=x_title, format=d3_format(price_unit)),
+                alt.Tooltip("units:Q", title=y_title, format=",.4~g"),
+            ],
+        )
+    )
+    if math.isfinite(fit.slope):
+        hi = float(observations.prices.max())
+        if fit.slope < 0 and fit.intercept > 0:
+            hi = max(hi, min(fit.intercept / -fit.slope, 2 * hi))
+        xs = np.linspace(0.0, hi, 2)
+        line = pd.DataFrame({"price": xs, "units": fit.predict(xs)})
+        chart = chart + alt.Chart(line).mark_line(color="#e4572e").encode(
+            x="price:Q", y="units:Q"
+        )
+    st.altair_chart(chart.properties(height=280), width="stretch")
+    st.caption("Dots: your observations. Line: the least-squares fit.")
+    mapped = fitting.fit_to_params(scenario, fit)
+    if mapped.params is None:
+        for notice in mapped.notices:
+            st.info(plain(notice))
+        return
+    labels = ", ".join(
+        f"{scenario.param(k).label} {fmt.quantity(v, scenario.param(k).unit)}"
+        for k, v in mapped.params.items()
+    )
+    st.button(
+        "Use this fit",
+        key="whatif_fit_use",
+        type="primary",
+        on_click=_use_fit,
+        args=(mapped.params, mapped.notices),
+        help=f"Sets {labels}.",
+    )
+    st.caption(plain(f"Sets {labels}."))
+
+
+# --- All three --------------------------------------------------------------
+
+
+def render_whatif(
+    scenario: Scenario,
+    params: Mapping[str, float],
+    solution: Solution | None = None,
+) -> None:
+    """Save-as-case, sensitivity and (for pricing scenarios) demand fit, in order."""
+    render_save_case(scenario, params, solution)
+    render_sensitivity(scenario, params, solution)
+    render_demand_fit(scenario, params, solution)

@@ -1,0 +1,193 @@
+"""Where a curve bends which way: concave-up / concave-down regions and inflections.
+
+The sign of f'' says how the slope is changing: positive, the curve bends up
+like a bowl (concave up); negative, it bends down like a hill (concave down).
+An inflection point is where f'' changes sign. They are found the way
+:mod:`scenarios.solver` finds optima, one derivative higher: sample f'' across
+the domain, bracket each sign change and refine it with ``brentq``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy.optimize import brentq
+
+from .model import Scenario
+from .solver import EPS, SAMPLES, _absolute_tolerance, _bracket_mask, domain_of
+
+Concavity = Literal["up", "down", "flat"]
+FLAT_TOLERANCE = 1e-12
+"""|f''| · width² below this fraction of max |f| on the domain counts as flat."""
+
+
+@dataclass(frozen=True)
+class InflectionPoint:
+    """A point where f'' changes sign.
+
+    ``slope`` is f' there: the steepest (or least steep) the curve gets nearby.
+    ``third_derivative`` is a central difference of the analytic f''; its sign
+    says which way the bend flips (positive: from concave down to concave up).
+    """
+
+    x: float
+    value: float
+    slope: float
+    third_derivative: float
+    before: Concavity
+    after: Concavity
+    bracket: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class ConcavityRegion:
+    """An interval of x on which f'' keeps one sign (``flat``: f'' is zero)."""
+
+    start: float
+    end: float
+    concavity: Concavity
+
+
+@dataclass(frozen=True)
+class Curvature:
+    """Inflection points and concavity regions of a scenario for one parameter set.
+
+    The regions tile the domain from its lower to its upper end; consecutive
+    regions meet at an inflection point.
+    """
+
+    scenario_id: str
+    params: dict[str, float]
+    domain: tuple[float, float]
+    inflections: tuple[InflectionPoint, ...]
+    regions: tuple[ConcavityRegion, ...]
+    evaluations: int
+
+
+def third_derivative(
+    scenario: Scenario, x: float, params: Mapping[str, float], width: float
+) -> float:
+    """f'''(x) by a central difference of the analytic f'' (step ∛ε · scale)."""
+    h = EPS ** (1 / 3) * max(abs(x), width)
+    with np.errstate(all="ignore"):
+        up = float(scenario.d2f(x + h, **params))
+        down = float(scenario.d2f(x - h, **params))
+    return (up - down) / (2 * h)
+
+
+def _concavity_of(values: np.ndarray, flat_below: float) -> Concavity:
+    """The sign of f'' on a stretch, judged by its largest sample."""
+    biggest = values[np.argmax(np.abs(values))] if values.size else 0.0
+    if not np.isfinite(biggest) or abs(biggest) <= flat_below:
+        return "flat"
+    return "up" if biggest > 0 else "down"
+
+
+def curvature(
+    scenario: Scenario, params: Mapping[str, object] | None = None
+) -> Curvature:
+    """Inflection points (roots of f'' where its sign flips) and concavity regions.
+
+    A zero of f'' where the sign does not change (f'' touching zero, as x⁴ does
+    at 0) is not an inflection and does not split a region. Raises ParamError
+    or DomainError as :func:`scenarios.solve` does.
+    """
+    p = scenario.resolve(params)
+    lo, hi = domain_of(scenario, p)
+    width = hi - lo
+    xs = np.linspace(lo, hi, SAMPLES)
+    with np.errstate(all="ignore"):
+        d2 = np.broadcast_to(np.asarray(scenario.d2f(xs, **p), dtype=float), xs.shape)
+        fs = np.broadcast_to(np.asarray(scenario.f(xs, **p), dtype=float), xs.shape)
+    evaluations = 2 * SAMPLES
+    finite_f = fs[np.isfinite(fs)]
+    scale = float(np.max(np.abs(finite_f))) if finite_f.size else 0.0
+    flat_below = FLAT_TOLERANCE * scale / width**2
+    # Samples within rounding of zero would split regions at noise: treat as 0.
+    signs_of = np.where(np.abs(d2) <= flat_below, 0.0, d2)
+    finite = np.isfinite(signs_of)
+    signs_of = np.where(finite, signs_of, 0.0)
+
+    def bend(x: float) -> float:
+        return float(scenario.d2f(x, **p))
+
+    def side(x: float) -> Concavity:
+        value = bend(min(max(x, lo), hi))
+        return _concavity_of(np.array([value]), flat_below)
+
+    probe = 1e-6 * width
+    inflections: list[InflectionPoint] = []
+    for i in np.flatnonzero(_bracket_mask(signs_of)):
+        a, b = float(xs[i]), float(xs[i + 1])
+        if signs_of[i] == 0 or signs_of[i + 1] == 0:
+            root, bracket = (a if signs_of[i] == 0 else b), None
+        else:
+            root, info = brentq(
+                bend,
+                a,
+                b,
+                xtol=_absolute_tolerance(lo, hi),
+                rtol=4 * EPS,
+                maxiter=500,
+                full_output=True,
+                disp=False,
+            )
+            evaluations += info.function_calls
+            bracket = (a, b)
+        root = float(root)
+        if inflections and abs(root - inflections[-1].x) <= probe:
+            continue
+        before, after = side(root - probe), side(root + probe)
+        evaluations += 2
+        if root in (lo, hi) or before == after or "flat" in (before, after):
+            continue  # f'' touches zero without changing sign
+        inflections.append(
+            InflectionPoint(
+                x=root,
+                value=float(scenario.f(root, **p)),
+                slope=float(scenario.df(root, **p)),
+                third_derivative=third_derivative(scenario, root, p, width),
+                before=before,
+                after=after,
+                bracket=bracket,
+            )
+        )
+        evaluations += 4
+
+    edges = [lo, *(ip.x for ip in inflections), hi]
+    regions = []
+    for start, end in zip(edges[:-1], edges[1:], strict=True):
+        inside = xs[(xs > start) & (xs < end)]
+        if inside.size < 3:
+            inside = np.linspace(start, end, 5)[1:-1]
+        with np.errstate(all="ignore"):
+            values = np.broadcast_to(
+                np.asarray(scenario.d2f(inside, **p), dtype=float), inside.shape
+            )
+        evaluations += inside.size
+        regions.append(ConcavityRegion(start, end, _concavity_of(values, flat_below)))
+    return Curvature(
+        scenario_id=scenario.id,
+        params=p,
+        domain=(lo, hi),
+        inflections=tuple(inflections),
+        regions=tuple(regions),
+        evaluations=evaluations,
+    )
+
+
+def inflection_points(
+    scenario: Scenario, params: Mapping[str, object] | None = None
+) -> tuple[InflectionPoint, ...]:
+    """Just the inflection points of :func:`curvature`, left to right."""
+    return curvature(scenario, params).inflections
+
+
+def concavity_regions(
+    scenario: Scenario, params: Mapping[str, object] | None = None
+) -> tuple[ConcavityRegion, ...]:
+    """Just the concavity regions of :func:`curvature`, left to right."""
+    return curvature(scenario, params).regions

@@ -1,0 +1,436 @@
+"""Linear demand fitted to observed sales, and its mapping onto the pricing scenarios.
+
+Observations are (price, units sold) pairs. The fit is ordinary least squares
+of ``units = intercept + slope × price``; a demand curve that falls with price
+has a negative ``slope``, and the scenarios' "customers lost per dollar" is
+``-slope``. Nothing here formats numbers for display.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import numpy as np
+
+from .model import Scenario
+from .registry import get
+
+MAX_UPLOAD_BYTES = 1024 * 1024
+"""Largest CSV file accepted: 1 MB."""
+
+CSV_SUFFIXES = (".csv", ".txt")
+"""File name endings accepted as CSV."""
+
+PRICE_WORDS = ("price", "fare", "p")
+UNITS_WORDS = ("units", "unit", "units sold", "sold", "quantity", "qty", "q", "rides")
+
+
+class DemandDataError(ValueError):
+    """The sales data cannot be used at all (too big, not CSV, no usable rows)."""
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A row that was skipped: its number as the user sees it, and why."""
+
+    row: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Observations:
+    """Usable (price, units) pairs, and the rows that were skipped."""
+
+    prices: np.ndarray
+    units: np.ndarray
+    rows: tuple[int, ...]
+    bad_rows: tuple[BadRow, ...]
+
+    def __len__(self) -> int:
+        return len(self.prices)
+
+
+@dataclass(frozen=True)
+class DemandFit:
+    """Least-squares line ``units = intercept + slope × price``.
+
+    ``r2`` is the share of the variation in units the line explains (NaN when
+    units never vary). ``warnings`` are plain sentences; ``usable`` is False
+    when the line cannot serve as a demand curve (fewer than two distinct
+    prices, or a slope that is not negative).
+    """
+
+    intercept: float
+    slope: float
+    r2: float
+    n: int
+    distinct_prices: int
+    warnings: tuple[str, ...]
+
+    @property
+    def usable(self) -> bool:
+        return (
+            self.distinct_prices >= 2
+            and math.isfinite(self.slope)
+            and self.slope < 0
+            and math.isfinite(self.intercept)
+        )
+
+    @property
+    def customers_lost_per_dollar(self) -> float:
+        """``-slope``: the scenarios' demand slope, positive for falling demand."""
+        return -self.slope
+
+    def predict(self, prices: Sequence[float] | np.ndarray) -> np.ndarray:
+        """Units the fitted line expects at ``prices``."""
+        return self.intercept + self.slope * np.asarray(prices, dtype=float)
+
+
+def fit_demand(
+    prices: Sequence[float] | np.ndarray, units: Sequence[float] | np.ndarray
+) -> DemandFit:
+    """Fit linear demand to paired observations by least squares.
+
+    With fewer than two distinct prices no slope can be fitted: the intercept
+    is then the mean of units, the slope NaN, and a warning says so. Raises
+    DemandDataError when there are no observations or the two lists differ
+    in length or hold non-finite numbers.
+    """
+    p = np.asarray(prices, dtype=float).ravel()
+    q = np.asarray(units, dtype=float).ravel()
+    if p.shape != q.shape:
+        raise DemandDataError("Prices and units must come in pairs.")
+    if p.size == 0:
+        raise DemandDataError("There are no observations to fit.")
+    if not (np.all(np.isfinite(p)) and np.all(np.isfinite(q))):
+        raise DemandDataError("Every price and every unit count must be a number.")
+    distinct = int(np.unique(p).size)
+    warnings: list[str] = []
+    if distinct < 2:
+        warnings.append(
+            "All observations share one price, so the slope cannot be fitted; "
+            "add sales at at least one other price."
+        )
+        return DemandFit(
+            float(np.mean(q)), math.nan, math.nan, int(p.size), 1, tuple(warnings)
+        )
+    # Centring keeps the normal equations well conditioned for large prices.
+    pm, qm = float(np.mean(p)), float(np.mean(q))
+    dp, dq = p - pm, q - qm
+    slope = float(np.dot(dp, dq) / np.dot(dp, dp))
+    intercept = qm - slope * pm
+    residual = q - (intercept + slope * p)
+    ss_res = float(np.dot(residual, residual))
+    ss_tot = float(np.dot(dq, dq))
+    if ss_tot == 0:
+        r2 = math.nan
+        warnings.append("Units sold are the same at every price, so R² is undefined.")
+    else:
+        r2 = 1.0 - ss_res / ss_tot
+    if not slope < 0:
+        warnings.append(
+            "The fitted slope is not negative: in this data, sales do not fall as "
+            "the price rises, so it cannot be used as a demand curve."
+        )
+    elif intercept <= 0:
+        warnings.append("The fitted line predicts no sales even at a price of zero.")
+    if p.size == 2:
+        warnings.append("Two observations always fit a line exactly; add more.")
+    return DemandFit(intercept, slope, r2, int(p.size), distinct, tuple(warnings))
+
+
+# Reading observations.
+
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+def _number(text: object) -> float | None:
+    if text is None:
+        return None
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, int | float | np.floating | np.integer):
+        return float(text)
+    cleaned = str(text).strip().replace("$", "").strip()
+    if _THOUSANDS.match(cleaned):
+        cleaned = cleaned.replace(",", "")
+    if not cleaned:
+        return None
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
+
+
+def _is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _check_pair(row: int, price: object, units: object) -> tuple[float, float] | BadRow:
+    if _is_blank(price) and _is_blank(units):
+        return BadRow(row, "empty")
+    if _is_blank(price):
+        return BadRow(row, "no price")
+    if _is_blank(units):
+        return BadRow(row, "no units")
+    p, q = _number(price), _number(units)
+    if p is None:
+        return BadRow(row, f"price {str(price)[:40]!r} is not a number")
+    if q is None:
+        return BadRow(row, f"units {str(units)[:40]!r} is not a number")
+    if not (math.isfinite(p) and math.isfinite(q)):
+        return BadRow(row, "not a finite number")
+    if p < 0:
+        return BadRow(row, f"price {p:g} is negative")
+    if q < 0:
+        return BadRow(row, f"units {q:g} is negative")
+    return p, q
+
+
+def observations_from_rows(
+    rows: Iterable[Sequence[object] | Mapping[str, object]], first_row: int = 1
+) -> Observations:
+    """Observations from table rows, each ``(price, units)`` or a mapping.
+
+    Mappings are read by their ``price`` and ``units`` keys. Rows are numbered
+    from ``first_row``; blank, non-numeric and negative rows are listed in
+    ``bad_rows`` and skipped. A row left completely empty (as at the end of
+    an editable table) is skipped silently.
+    """
+    prices: list[float] = []
+    units: list[float] = []
+    used: list[int] = []
+    bad: list[BadRow] = []
+    for number, row in enumerate(rows, start=first_row):
+        if isinstance(row, Mapping):
+            price, count = row.get("price"), row.get("units")
+        else:
+            cells = list(row) + [None, None]
+            price, count = cells[0], cells[1]
+        checked = _check_pair(number, price, count)
+        if isinstance(checked, BadRow):
+            if checked.reason != "empty":
+                bad.append(checked)
+            continue
+        prices.append(checked[0])
+        units.append(checked[1])
+        used.append(number)
+    return Observations(
+        np.array(prices, dtype=float),
+        np.array(units, dtype=float),
+        tuple(used),
+        tuple(bad),
+    )
+
+
+def _decode(data: bytes) -> str:
+    refusal = "This file is not CSV text; save it as a .csv file."
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        # Control characters other than tabs and line ends mean binary data.
+        if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text):
+            raise DemandDataError(refusal)
+        return text
+    raise DemandDataError(refusal)
+
+
+def _column(header: Sequence[str], words: Sequence[str]) -> int | None:
+    names = [h.strip().lower() for h in header]
+    for word in words:
+        for i, name in enumerate(names):
+            if name == word:
+                return i
+    for word in words:
+        if len(word) < 3:
+            continue
+        for i, name in enumerate(names):
+            if word in name:
+                return i
+    return None
+
+
+def parse_csv(data: bytes | str, filename: str | None = None) -> Observations:
+    """Observations from CSV text with a price column and a units column.
+
+    A first line naming its columns (``price``, ``units``; also ``fare``,
+    ``quantity``, ``sold``...) picks them by name; without one, the first two
+    columns are price and units. Commas, semicolons and tabs all work as
+    separators. Rows are numbered as lines of the file, so the first data row
+    under a header is row 2. Raises DemandDataError for a file over 1 MB, one
+    whose name does not end in .csv or .txt, one that is not text, or one
+    with no usable rows at all.
+    """
+    if filename is not None and PurePath(filename).suffix.lower() not in CSV_SUFFIXES:
+        raise DemandDataError(
+            f"{PurePath(filename).name} is not a CSV file; upload a .csv file."
+        )
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if len(raw) > MAX_UPLOAD_BYTES:
+        raise DemandDataError(
+            f"The file is {len(raw) / 1024 / 1024:.1f} MB; the limit is 1 MB."
+        )
+    text = _decode(raw)
+    lines = text.splitlines()
+    if not any(line.strip() for line in lines):
+        raise DemandDataError("The file is empty.")
+    sample = "\n".join(lines[:20])
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        raise DemandDataError("This file could not be read as CSV.") from None
+    first = next((i for i, r in enumerate(table) if any(c.strip() for c in r)), 0)
+    header = table[first]
+    price_col, units_col, start = 0, 1, first
+    if len(header) >= 1 and _number(header[0]) is None:
+        # A header line: find the columns by name, else take the first two.
+        start = first + 1
+        found_price = _column(header, PRICE_WORDS)
+        found_units = _column(header, UNITS_WORDS)
+        if found_price is not None and found_units is not None:
+            price_col, units_col = found_price, found_units
+    width = max(price_col, units_col) + 1
+
+    def cells(row: list[str]) -> tuple[object, object]:
+        padded = row + [""] * (width - len(row))
+        return padded[price_col], padded[units_col]
+
+    rows = [cells(r) for r in table[start:]]
+    parsed = observations_from_rows(rows, first_row=start + 1)
+    # Blank lines in a file are rows a user can see, so report them too.
+    filled = [n for n, r in enumerate(table, start=1) if any(c.strip() for c in r)]
+    last = filled[-1] if filled else 0
+    blank = [
+        BadRow(n, "empty")
+        for n, r in enumerate(table[start:], start=start + 1)
+        if not any(c.strip() for c in r) and n < last
+    ]
+    bad = tuple(sorted(parsed.bad_rows + tuple(blank), key=lambda b: b.row))
+    if len(parsed) == 0:
+        raise DemandDataError(
+            "No row holds a usable price and unit count; expected two columns, "
+            "price and units." + (f" {len(bad)} rows were skipped." if bad else "")
+        )
+    return Observations(parsed.prices, parsed.units, parsed.rows, bad)
+
+
+def parse_pairs(text: str) -> Observations:
+    """Observations from ``"PRICE:UNITS,PRICE:UNITS"`` (the CLI's ``--obs``)."""
+    rows = []
+    for item in text.split(","):
+        if not item.strip():
+            continue
+        price, sep, units = item.partition(":")
+        if not sep:
+            raise DemandDataError(f"--obs expects PRICE:UNITS pairs, got {item!r}")
+        rows.append((price, units))
+    parsed = observations_from_rows(rows)
+    if parsed.bad_rows:
+        first = parsed.bad_rows[0]
+        raise DemandDataError(f"observation {first.row}: {first.reason}")
+    if len(parsed) == 0:
+        raise DemandDataError("--obs needs at least one PRICE:UNITS pair")
+    return parsed
+
+
+# From a fit to scenario parameters.
+
+
+@dataclass(frozen=True)
+class FitTarget:
+    """Which parameters of a pricing scenario a demand fit sets.
+
+    ``fixed`` are parameters the fit pins (uber_surge's demand multiplier is 1,
+    so base rides are the fitted intercept as it stands).
+    """
+
+    intercept_param: str
+    slope_param: str
+    fixed: tuple[tuple[str, float], ...] = ()
+
+
+FIT_TARGETS: dict[str, FitTarget] = {
+    "headphone_pricing": FitTarget("demand_intercept", "demand_slope"),
+    "uber_surge": FitTarget(
+        "base_rides", "price_sensitivity", (("demand_multiplier", 1.0),)
+    ),
+}
+"""The pricing scenarios a demand fit can feed, by scenario id."""
+
+
+SLIDER_DIGITS = 4
+"""Significant digits kept when a fit sets a slider: 1,309.86 becomes 1,310."""
+
+
+@dataclass(frozen=True)
+class FitParams:
+    """Slider values from a fit: ``params`` is None when the fit cannot be used."""
+
+    params: dict[str, float] | None
+    notices: tuple[str, ...]
+
+
+def supports_demand_fit(scenario_id: str) -> bool:
+    """True for the scenarios whose demand line a fit can set."""
+    return scenario_id in FIT_TARGETS
+
+
+def fit_to_params(scenario: Scenario | str, fit: DemandFit) -> FitParams:
+    """The slider values a fit implies for a pricing scenario.
+
+    Values are rounded to ``SLIDER_DIGITS`` significant digits (a slider and
+    a link need no more), then clipped to the slider's range with a notice.
+    An unusable fit (see :attr:`DemandFit.usable`) gives ``params=None``.
+    """
+    if isinstance(scenario, str):
+        scenario = get(scenario)
+    target = FIT_TARGETS.get(scenario.id)
+    if target is None:
+        known = ", ".join(FIT_TARGETS)
+        raise ValueError(f"{scenario.id} has no demand to fit; only {known} do.")
+    if not fit.usable:
+        reason = (
+            "it needs at least two different prices"
+            if fit.distinct_prices < 2
+            else "its slope is not negative"
+        )
+        return FitParams(None, (f"This fit cannot set the sliders: {reason}.",))
+    wanted = [
+        (target.intercept_param, fit.intercept),
+        (target.slope_param, fit.customers_lost_per_dollar),
+        *target.fixed,
+    ]
+    params: dict[str, float] = {}
+    notices: list[str] = []
+    for name, value in wanted:
+        spec = scenario.param(name)
+        value = float(f"{float(value):.{SLIDER_DIGITS}g}")
+        clipped = min(max(value, spec.min), spec.max)
+        if clipped != value:
+            notices.append(
+                f"{spec.label} from the fit is {value:.6g}, outside the slider's "
+                f"range {spec.min:g} to {spec.max:g}; it is set to {clipped:g}."
+            )
+        params[name] = clipped
+    for name, value in target.fixed:
+        spec = scenario.param(name)
+        notices.append(f"{spec.label} is set to {value:g}: the data is normal demand.")
+    return FitParams(params, tuple(notices))

@@ -1,0 +1,12 @@
+"""AppTest harness: the derivative lab page on its own."""
+
+import sys
+from pathlib import Path
+
+ROOT = str(Path(__file__).resolve().parents[3])
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from dashboard import lab_page  # noqa: E402
+
+lab_page.render()

@@ -1,0 +1,161 @@
+"""Fixtures for the browser tests: one Streamlit server, Debian's chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Re-exported: other test modules import these from here.
+from tests.dashboard.helpers import (  # noqa: F401
+    APP,
+    APP_IDLE,
+    ROOT,
+    leading_number,
+    open_page,
+    switch_to,
+)
+
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+# --- the browser ----------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _skip_or_fail(reason: str) -> None:
+    """Browser tests may skip on a developer's machine, never under CI."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true requires the browser tests to run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """One ``streamlit run dashboard/app.py`` for the whole session, on 127.0.0.1."""
+    if not CHROMIUM.exists():
+        _skip_or_fail(f"{CHROMIUM} not found; install Debian's chromium package")
+    port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "streamlit.log", "w")  # noqa: SIM115 - closed below
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard/app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.fileWatcherType",
+            "none",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(url, server)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def _wait_until_healthy(url: str, server: subprocess.Popen) -> None:
+    # Readiness polling, not a timing assertion: give up only if it never starts.
+    for _ in range(600):
+        if server.poll() is not None:
+            pytest.fail(f"streamlit exited with code {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    pytest.fail("streamlit did not become healthy within 60 s")
+
+
+@pytest.fixture(scope="module")
+def browser(app_url: str):
+    """Debian's chromium driven by Playwright; never downloads a browser.
+
+    Module-scoped: Playwright's sync API allows one instance at a time, so
+    another module can start its own once this one's tests are done.
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _skip_or_fail("the playwright package is not installed")
+    if shutil.which(str(CHROMIUM)) is None:
+        _skip_or_fail(f"{CHROMIUM} is not executable")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="module")
+def browser_context(browser):
+    """One context for the session, so Streamlit's scripts load from cache."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context, request):
+    """A fresh 1280x800 tab; its screenshot goes to test-artifacts/ on failure."""
+    tab = browser_context.new_page()
+    yield tab
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+        tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    tab.close()

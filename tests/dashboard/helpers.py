@@ -1,0 +1,45 @@
+"""Helpers for driving the dashboard in AppTest."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "dashboard" / "app.py"
+APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+"""The browser selector for an app whose script has finished running."""
+
+
+def open_page(page_id: str, query: Mapping[str, str] | None = None) -> AppTest:
+    """Run the app on the page whose url path is ``page_id``, as a fresh session.
+
+    AppTest's public ``switch_page`` only finds file-based pages; every page
+    here is a function, whose script hash Streamlit derives from its url path.
+    """
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params.update(query or {})
+    at._page_hash = calc_hash(page_id)
+    return at.run()
+
+
+def switch_to(at: AppTest, page_id: str) -> AppTest:
+    """Navigate an existing session to another page, keeping its state."""
+    at.query_params.clear()
+    at._page_hash = calc_hash(page_id)
+    return at.run()
+
+
+_NUMBER = re.compile(r"([−-])?\$?(\d[\d,]*(?:\.\d+)?)")
+
+
+def leading_number(text: str) -> float:
+    """The first number in a formatted value: ``"$201.00 per ride"`` -> 201.0."""
+    match = _NUMBER.search(text)
+    assert match, f"no number in {text!r}"
+    value = float(match.group(2).replace(",", ""))
+    return -value if match.group(1) else value

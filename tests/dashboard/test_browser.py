@@ -1,0 +1,92 @@
+"""The dashboard in headless Chromium: real URLs, real keyboard, real rendering.
+
+One Streamlit server serves the whole session (see ``app_url`` in conftest).
+Waits use Playwright's auto-waiting on page state, never a measured duration.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import scenarios
+from tests.dashboard.helpers import APP_IDLE
+
+pytestmark = pytest.mark.browser
+
+FIRST_METRIC = "[data-testid='stMetricValue']"
+EXCEPTION = "[data-testid='stException']"
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(APP_IDLE)
+
+
+def test_uber_link_with_doubled_demand_reads_201_then_a_key_press_moves_it(
+    page, app_url
+):
+    from playwright.sync_api import expect
+
+    _open(page, f"{app_url}/uber_surge?demand_multiplier=2")
+    price = page.locator(FIRST_METRIC).first
+    # p* = (m a / b + c) / 2 = (2 * 1000 / 5 + 2) / 2 = 201
+    expect(price).to_have_text("$201.00 per ride")
+
+    # Streamlit's slider thumb is a visually hidden <input type="range">.
+    thumb = page.locator(".st-key-demand_multiplier input[type='range']")
+    thumb.focus()
+    page.keyboard.press("ArrowRight")
+    # One step of 0.1: (2.1 * 1000 / 5 + 2) / 2 = 211
+    expect(price).to_have_text("$211.00 per ride")
+    expect(page).to_have_url(f"{app_url}/uber_surge?demand_multiplier=2.1")
+    assert page.locator(EXCEPTION).count() == 0
+
+
+def test_every_scenario_page_renders_without_an_exception(page, app_url):
+    """Visit every page through the navigation menu in one tab, as a user would."""
+    from playwright.sync_api import expect
+
+    _open(page, app_url)
+    for scenario_id, scenario in scenarios.REGISTRY.items():
+        page.get_by_text("Scenarios", exact=True).click()
+        page.get_by_role("link", name=scenario.title, exact=True).click()
+        expect(page).to_have_url(f"{app_url}/{scenario_id}")
+        heading = page.get_by_role("heading", name=scenario.title, exact=True)
+        expect(heading).to_be_visible()
+        page.wait_for_selector(APP_IDLE)
+        expect(page.locator(FIRST_METRIC).first).to_be_visible()
+        expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(2)
+        assert page.locator(EXCEPTION).count() == 0, scenario_id
+
+
+def test_overview_links_open_scenario_pages(page, app_url):
+    from playwright.sync_api import expect
+
+    _open(page, app_url)
+    assert page.locator(EXCEPTION).count() == 0
+    page.get_by_role("link", name="Fuel efficiency", exact=True).first.click()
+    expect(page).to_have_url(f"{app_url}/fuel_efficiency")
+    page.wait_for_selector(APP_IDLE)
+    expect(page.locator(FIRST_METRIC).first).to_have_text("44.72 mph")
+
+
+def test_bad_link_value_shows_a_notice_not_an_error(page, app_url):
+    from playwright.sync_api import expect
+
+    _open(page, f"{app_url}/headphone_pricing?unit_cost=lots&demand_slope=999")
+    alerts = page.locator("[data-testid='stAlertContentWarning']")
+    expect(alerts.filter(has_text="not a number")).to_have_count(1)
+    expect(alerts.filter(has_text="outside the allowed")).to_have_count(1)
+    expect(page.locator(FIRST_METRIC).first).to_have_text("$75.00")
+    assert page.locator(EXCEPTION).count() == 0
+
+
+def test_infeasible_link_shows_one_sentence(page, app_url):
+    from playwright.sync_api import expect
+
+    _open(page, f"{app_url}/headphone_pricing?unit_cost=100&demand_intercept=100")
+    error = page.locator("[data-testid='stAlertContentError']")
+    expect(error).to_have_count(1)
+    expect(error).to_contain_text("No feasible price")
+    expect(page.get_by_role("button", name="Reset to defaults")).to_be_visible()
+    assert page.locator(EXCEPTION).count() == 0

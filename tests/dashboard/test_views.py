@@ -1,0 +1,79 @@
+"""Everything a page builds, for any parameters the sliders can reach."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as hst
+
+import scenarios
+from dashboard import charts, engine, state, tables
+
+
+@hst.composite
+def scenario_and_params(draw):
+    scenario = draw(hst.sampled_from(list(scenarios.REGISTRY.values())))
+    params = {
+        p.name: draw(hst.floats(min_value=p.min, max_value=p.max))
+        for p in scenario.params
+    }
+    return scenario, params
+
+
+@settings(max_examples=150, deadline=None)
+@given(scenario_and_params(), hst.floats(0.0, 1.0))
+def test_analysis_tables_and_chart_never_raise(case, fraction):
+    scenario, params = case
+    key = engine.freeze(params)
+    analysis = engine.analyse(scenario.id, key)
+    tables.what_if_table(analysis.what_if)
+    if analysis.solution is None:
+        assert analysis.error and "\n" not in analysis.error
+        return
+    solution = analysis.solution
+    grid = state.value_grid(*solution.domain, fraction=fraction)
+    x = grid.default
+    view = engine.points_view(
+        scenario.id, key, x, charts.tangent_span(*solution.domain, x)
+    )
+    assert view is not None
+    tables.points_table(scenario, view.reports).csv_bytes()
+    chart = charts.main_chart(
+        scenario,
+        analysis.curve,
+        solution,
+        view.reports,
+        engine.YOUR_VALUE_LABEL,
+        (view.tangent_x, view.tangent_y),
+    )
+    assert set(chart.objective["datasets"]) >= {"curve", "points", "tangent"}
+    assert len(chart.objective["datasets"]["curve"]) <= engine.CURVE_SAMPLES
+    seek = engine.goal_seek(scenario.id, key, float(view.reports[-2].value))
+    assert seek.error is None and seek.reports
+    tables.seek_table(scenario, seek.reports)
+    tables.check_table(analysis.check)
+
+
+def test_chart_accepts_extra_layers_on_the_objective_panel():
+    import altair as alt
+    import pandas as pd
+
+    scenario = scenarios.get("headphone_pricing")
+    key = engine.freeze(scenario.defaults())
+    analysis = engine.analyse(scenario.id, key)
+    view = engine.points_view(scenario.id, key, 50.0, (40.0, 60.0))
+    band = (
+        alt.Chart(pd.DataFrame({"x": [60.0], "x2": [90.0]}))
+        .mark_rect(opacity=0.1)
+        .encode(x="x:Q", x2="x2:Q")
+    )
+    chart = charts.main_chart(
+        scenario,
+        analysis.curve,
+        analysis.solution,
+        view.reports,
+        engine.YOUR_VALUE_LABEL,
+        (view.tangent_x, view.tangent_y),
+        extra_layers=[band],
+    )
+    assert "rect" in str(chart.objective)
+    assert "curve" in chart.objective["datasets"]
