@@ -19,7 +19,18 @@ if _ROOT not in sys.path:
 import streamlit as st  # noqa: E402
 
 import scenarios  # noqa: E402
-from dashboard import overview, scenario_page  # noqa: E402
+from dashboard import overview  # noqa: E402
+
+
+def render_scenario(scenario_id: str) -> None:
+    """The one page function behind every scenario page.
+
+    Imported on first use so the landing page never loads the chart stack
+    (Altair and its schema), which is most of a cold start.
+    """
+    from dashboard import scenario_page
+
+    scenario_page.render(scenario_id)
 
 
 def build_pages() -> dict[str, list[st.Page]]:
@@ -33,7 +44,7 @@ def build_pages() -> dict[str, list[st.Page]]:
     )
     pages = [
         st.Page(
-            partial(scenario_page.render, scenario_id),
+            partial(render_scenario, scenario_id),
             title=scenario.title,
             url_path=scenario_id,
         )

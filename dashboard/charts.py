@@ -27,6 +27,7 @@ from typing import Any
 import altair as alt
 import numpy as np
 import pandas as pd
+from altair.utils import schemapi
 
 import scenarios
 from scenarios import Curve, PointReport, Scenario, Solution
@@ -330,32 +331,34 @@ def _finish(chart: alt.LayerChart) -> alt.LayerChart:
     ).configure_view(strokeWidth=0)
 
 
+def compile_panels(scenario: Scenario, validate: bool = True) -> tuple[Spec, Spec]:
+    """Both panels of ``scenario`` as Vega-Lite dicts reading named datasets."""
+    with schemapi.debug_mode(validate):
+        return (
+            _finish(objective_panel(scenario)).to_dict(validate=validate),
+            _finish(slope_panel(scenario)).to_dict(validate=validate),
+        )
+
+
 @functools.lru_cache(maxsize=64)
 def _compiled(scenario_id: str) -> tuple[Spec, Spec]:
-    """Both panels of ``scenario_id`` as validated Vega-Lite dicts (built once)."""
-    scenario = scenarios.get(scenario_id)
-    return (
-        _finish(objective_panel(scenario)).to_dict(),
-        _finish(slope_panel(scenario)).to_dict(),
-    )
+    """The panels for ``scenario_id``, built once per process.
+
+    Schema validation costs more than the build itself on a cold start; the
+    test suite validates every scenario's panels instead (``validate=True``).
+    """
+    return compile_panels(scenarios.get(scenario_id), validate=False)
 
 
-def _set_x_domain(node: Spec, lo: float, hi: float) -> None:
-    """Pin every x scale in a (possibly nested) layer spec to ``[lo, hi]``."""
-    scale = node.get("encoding", {}).get("x", {}).get("scale")
-    if scale is not None:
-        scale["domain"] = [lo, hi]
-    for child in node.get("layer", ()):
-        _set_x_domain(child, lo, hi)
+def _with_data(spec: Spec, datasets: dict[str, pd.DataFrame]) -> Spec:
+    """A copy of a compiled panel with this run's data.
 
-
-def _with_data(
-    spec: Spec, datasets: dict[str, pd.DataFrame], lo: float, hi: float
-) -> Spec:
-    """A copy of a compiled panel with this run's data and x domain."""
+    Only the datasets change between reruns, never the spec itself, so the
+    browser updates the drawn chart in place instead of embedding it anew.
+    The x scale needs no pinned domain: the curve spans exactly the domain.
+    """
     spec = copy.deepcopy(spec)
     spec["datasets"] = {**spec.get("datasets", {}), **datasets}
-    _set_x_domain(spec, lo, hi)
     return spec
 
 
@@ -393,6 +396,6 @@ def main_chart(
         panel = alt.layer(objective_panel(scenario), *extra_layers)
         objective_spec = _finish(panel).to_dict()
     return MainChart(
-        _with_data(objective_spec, datasets, lo, hi),
-        _with_data(slope_spec, datasets, lo, hi),
+        _with_data(objective_spec, datasets),
+        _with_data(slope_spec, datasets),
     )

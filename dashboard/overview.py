@@ -7,8 +7,14 @@ import html
 import streamlit as st
 
 import scenarios
+from scenarios import Scenario, Solution
 
-from . import engine, state, tables
+from . import engine, state
+from . import format as fmt
+
+# Plain text in Markdown, so this page needs neither pandas nor the chart stack
+# and is the fastest page to open on a cold start.
+NO_RANGE = "no feasible range"
 
 PAGE_ID = "overview"
 
@@ -18,6 +24,25 @@ _COLUMNS = ("Scenario", "Question", "Best choice", "Objective there", "Kind")
 def _cell(text: str) -> str:
     # Markdown table cells: escape HTML and the column separator.
     return html.escape(text).replace("|", "&#124;")
+
+
+def overview_row(scenario: Scenario, solution: Solution | str, url: str) -> dict:
+    """One scenario's line in the overview table."""
+    if isinstance(solution, str):
+        best = there = kind = NO_RANGE
+    else:
+        best = fmt.quantity(solution.x, scenario.variable.unit)
+        there = fmt.quantity(solution.value, scenario.objective_unit)
+        kind = fmt.kind_text(solution.kind)
+        if solution.on_boundary:
+            kind += " at the end of the range"
+    return {
+        "Scenario": url,
+        "Question": scenario.question,
+        "Best choice": f"{scenario.variable.label}: {best}",
+        "Objective there": f"{scenario.objective_label}: {there}",
+        "Kind": kind,
+    }
 
 
 def overview_markdown() -> str:
@@ -31,9 +56,7 @@ def overview_markdown() -> str:
         "|" + "---|" * len(_COLUMNS),
     ]
     for scenario_id, scenario in scenarios.REGISTRY.items():
-        row = tables.overview_row(
-            scenario, engine.default_solution(scenario_id), scenario_id
-        )
+        row = overview_row(scenario, engine.default_solution(scenario_id), scenario_id)
         link = (
             f'<a href="{html.escape(scenario_id)}" target="_self">'
             f"{html.escape(scenario.title)}</a>"

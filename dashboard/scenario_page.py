@@ -174,7 +174,9 @@ def headline(scenario: Scenario, params: dict[str, float], solution: Solution | 
     row.metric(
         "Kind",
         fmt.kind_text(solution.kind),
-        delta=f"f″(x*) = {fmt.number(solution.second_derivative)}",
+        # At an end of the range f'' does not decide the kind; say so beside it.
+        delta=f"f″(x*) = {fmt.number(solution.second_derivative)}"
+        + (" · end of range" if solution.on_boundary else ""),
         delta_color="off",
         delta_arrow="off",
         help="The sign of the second derivative at x* tells a peak (negative) "
@@ -448,7 +450,7 @@ def derivation_section(
     st.markdown(
         f"**3 · Where the slope is zero.** Inside the range, a best {name} can "
         f"only sit where the slope is zero, because anywhere else a small step "
-        f"one way would improve {obj}. The dashboard samples f′ at {SAMPLES} "
+        f"one way would improve {obj}. The solver samples f′ at {SAMPLES} "
         f"evenly spaced points, looks for every change of sign, and narrows each "
         f"one with Brent's method until the root is exact to machine precision. "
         f"It then compares those roots with both ends of the range."

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from scenarios import DerivativeCheck, PointReport, Scenario, Solution, WhatIfRow
+from scenarios import DerivativeCheck, PointReport, Scenario, WhatIfRow
 
 from . import format as fmt
 
@@ -80,7 +80,7 @@ def _what_if_cell(row: WhatIfRow, value: float | str) -> str:
 
 def _what_if_change(row: WhatIfRow) -> str:
     if row.change is None:
-        return "same" if row.baseline == row.current else "changed"
+        return "same" if row.baseline == row.current else "—"
     if fmt.number(row.change) == "0":
         return "same"
     return fmt.signed_quantity(row.change, row.unit)
@@ -168,22 +168,3 @@ def check_table(check: DerivativeCheck) -> pd.DataFrame:
             for s in check.samples
         ]
     )
-
-
-def overview_row(scenario: Scenario, solution: Solution | str, url: str) -> dict:
-    """One scenario's line in the overview table."""
-    if isinstance(solution, str):
-        best = there = kind = NO_RANGE
-    else:
-        best = fmt.quantity(solution.x, scenario.variable.unit)
-        there = fmt.quantity(solution.value, scenario.objective_unit)
-        kind = fmt.kind_text(solution.kind)
-        if solution.on_boundary:
-            kind += " at the end of the range"
-    return {
-        "Scenario": url,
-        "Question": scenario.question,
-        "Best choice": f"{scenario.variable.label}: {best}",
-        "Objective there": f"{scenario.objective_label}: {there}",
-        "Kind": kind,
-    }

@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from .analysis import Curve
 from .curvature import third_derivative
 from .model import Scenario
-from .solver import domain_of, solve
+from .solver import Solution, domain_of, solve
 
 EPS = float(np.finfo(float).eps)
 """Machine epsilon of float64: the relative spacing of numbers near 1."""
@@ -50,7 +52,9 @@ def _require_in_domain(what: str, x: float, lo: float, hi: float) -> float:
     return x
 
 
-def typical_slope(scenario: Scenario, p: Mapping[str, float], lo: float, hi: float):
+def typical_slope(
+    scenario: Scenario, p: Mapping[str, float], lo: float, hi: float
+) -> float:
     """max |f| on the domain divided by its width: a slope of 'ordinary' size.
 
     Used as a floor when comparing derivatives, so that near an optimum, where
@@ -726,7 +730,7 @@ class UnitCurve:
     optimum_value: float
 
 
-def unit_scale(values, lo: float, hi: float) -> np.ndarray:
+def unit_scale(values: ArrayLike, lo: float, hi: float) -> np.ndarray:
     """(values - lo) / (hi - lo); 0.5 everywhere when hi == lo."""
     values = np.asarray(values, dtype=float)
     if not hi > lo:
@@ -734,7 +738,7 @@ def unit_scale(values, lo: float, hi: float) -> np.ndarray:
     return (values - lo) / (hi - lo)
 
 
-def unit_curve(curve, solution) -> UnitCurve:
+def unit_curve(curve: Curve, solution: Solution) -> UnitCurve:
     """Rescale a :class:`~scenarios.Curve` and its :class:`~scenarios.Solution`."""
     lo, hi = solution.domain
     low, high = float(np.min(curve.value)), float(np.max(curve.value))

@@ -49,7 +49,8 @@ def test_every_scenario_page_renders_without_an_exception(page, app_url):
     _open(page, app_url)
     for scenario_id, scenario in scenarios.REGISTRY.items():
         page.get_by_text("Scenarios", exact=True).click()
-        page.get_by_role("link", name=scenario.title, exact=True).click()
+        menu = page.locator("[data-floating-ui-portal]")
+        menu.get_by_text(scenario.title, exact=True).click()
         expect(page).to_have_url(f"{app_url}/{scenario_id}")
         heading = page.get_by_role("heading", name=scenario.title, exact=True)
         expect(heading).to_be_visible()
@@ -89,4 +90,25 @@ def test_infeasible_link_shows_one_sentence(page, app_url):
     expect(error).to_have_count(1)
     expect(error).to_contain_text("No feasible price")
     expect(page.get_by_role("button", name="Reset to defaults")).to_be_visible()
+    assert page.locator(EXCEPTION).count() == 0
+
+
+def test_shared_parameter_name_does_not_carry_between_pages(page, app_url):
+    """production_profit allows curvature up to 10, study_burnout only up to 5."""
+    from playwright.sync_api import expect
+
+    _open(page, f"{app_url}/production_profit")
+    thumb = page.locator(".st-key-curvature input[type='range']")
+    thumb.focus()
+    page.keyboard.press("End")
+    expect(page).to_have_url(f"{app_url}/production_profit?curvature=10")
+    page.wait_for_selector(APP_IDLE)
+    page.get_by_text("Scenarios", exact=True).click()
+    page.locator("[data-floating-ui-portal]").get_by_text(
+        "Study burnout", exact=True
+    ).click()
+    expect(page).to_have_url(f"{app_url}/study_burnout")
+    # h* = g / (2 q) = 12 / (2 * 1), with q back at its own default
+    expect(page.locator(FIRST_METRIC).first).to_have_text("6 hours per day")
+    expect(page.locator(".st-key-curvature input[type='range']")).to_have_value("1")
     assert page.locator(EXCEPTION).count() == 0

@@ -77,3 +77,11 @@ def test_chart_accepts_extra_layers_on_the_objective_panel():
     )
     assert "rect" in str(chart.objective)
     assert "curve" in chart.objective["datasets"]
+
+
+def test_every_scenarios_chart_is_valid_vega_lite():
+    # The app skips schema validation at run time to start faster; this is
+    # where an invalid chart would be caught.
+    for scenario in scenarios.REGISTRY.values():
+        objective, slope = charts.compile_panels(scenario, validate=True)
+        assert {"layer", "config"} <= set(objective) and "layer" in slope
