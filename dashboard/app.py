@@ -33,8 +33,15 @@ def render_scenario(scenario_id: str) -> None:
     scenario_page.render(scenario_id)
 
 
+def render_tool(module_name: str, *args: object) -> None:
+    """A tool page (cases, compare, lab, descent), imported on first use."""
+    import importlib
+
+    importlib.import_module(f"dashboard.{module_name}").render(*args)
+
+
 def build_pages() -> dict[str, list[st.Page]]:
-    """Navigation sections: the overview, then every scenario in display order."""
+    """Navigation: the overview, every scenario in display order, then the tools."""
     home = st.Page(
         overview.render,
         title="Overview",
@@ -42,15 +49,41 @@ def build_pages() -> dict[str, list[st.Page]]:
         url_path=overview.PAGE_ID,
         default=True,
     )
-    pages = [
-        st.Page(
+    pages = {
+        scenario_id: st.Page(
             partial(render_scenario, scenario_id),
             title=scenario.title,
             url_path=scenario_id,
         )
         for scenario_id, scenario in scenarios.REGISTRY.items()
+    }
+    tools = [
+        st.Page(
+            partial(render_tool, "cases_page", pages),
+            title="Saved cases",
+            icon=":material/bookmarks:",
+            url_path="cases",
+        ),
+        st.Page(
+            partial(render_tool, "compare_page"),
+            title="Compare scenarios",
+            icon=":material/compare:",
+            url_path="compare",
+        ),
+        st.Page(
+            partial(render_tool, "lab_page"),
+            title="Derivative lab",
+            icon=":material/science:",
+            url_path="derivative-lab",
+        ),
+        st.Page(
+            partial(render_tool, "descent_page"),
+            title="Gradient descent",
+            icon=":material/trending_down:",
+            url_path="gradient-descent",
+        ),
     ]
-    return {"": [home], "Scenarios": pages}
+    return {"": [home], "Scenarios": list(pages.values()), "Tools": tools}
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ import scenarios
 from scenarios import Scenario, Solution
 from scenarios.solver import SAMPLES
 
-from . import charts, engine, state, tables
+from . import charts, engine, lab_charts, state, tables, whatif_sections
 from . import format as fmt
 
 Section = Callable[[Scenario, dict[str, float], Solution | None], None]
@@ -306,8 +306,14 @@ def chart_section(
         (view.tangent_x, view.tangent_y),
         curve_data=_curve_frame(scenario.id, engine.freeze(params)),
     )
-    st.vega_lite_chart(chart.objective, width="stretch")
+    st.vega_lite_chart(
+        lab_charts.with_curvature(chart.objective, scenario, params), width="stretch"
+    )
     st.vega_lite_chart(chart.slope, width="stretch")
+    st.caption(lab_charts.concavity_sentence(scenario, params))
+    inflections = lab_charts.inflection_table(scenario, params)
+    if not inflections.empty:
+        st.table(inflections, hide_index=True)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -524,14 +530,25 @@ def derivation_section(
         st.table(tables.check_table(check), hide_index=True)
 
 
+def loaded_case_notice(
+    scenario: Scenario, params: dict[str, float], solution: Solution | None
+) -> None:
+    """After a saved case is opened, say which one (and any notices) up top."""
+    whatif_sections.show_pending_load(scenario)
+
+
 SECTIONS: list[Section] = [
     header,
+    loaded_case_notice,
     headline,
     growth_section,
     chart_section,
     points_section,
     what_if_section,
     goal_seek_section,
+    whatif_sections.render_sensitivity,
+    whatif_sections.render_demand_fit,
+    whatif_sections.render_save_case,
     derivation_section,
 ]
 """The page, top to bottom. Other features add one entry each."""

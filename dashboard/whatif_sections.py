@@ -293,6 +293,10 @@ def render_sensitivity(
     if not scenario.params:
         st.caption("This scenario has no parameters to vary.")
         return
+    if solution is None:
+        # The page already says why in one sentence; a second error would shout.
+        st.caption("Sensitivity is measured around a feasible case.")
+        return
     view = st.segmented_control(
         "View",
         _VIEWS,

@@ -55,8 +55,11 @@ def _skip_or_fail(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """One ``streamlit run dashboard/app.py`` for the whole session, on 127.0.0.1."""
+def app_url(tmp_path_factory) -> Iterator[str]:
+    """One ``streamlit run dashboard/app.py`` for the whole session, on 127.0.0.1.
+
+    Saved cases go to a throwaway SQLite file, never the developer's data/.
+    """
     if not CHROMIUM.exists():
         _skip_or_fail(f"{CHROMIUM} not found; install Debian's chromium package")
     port = _free_port()
@@ -81,6 +84,10 @@ def app_url() -> Iterator[str]:
             "false",
         ],
         cwd=ROOT,
+        env={
+            **os.environ,
+            "SCENARIOS_DB": str(tmp_path_factory.mktemp("db") / "cases.sqlite3"),
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
     )
