@@ -7,10 +7,7 @@ headless Chromium through a small harness with all three pages.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import urllib.parse
 from pathlib import Path
 
@@ -20,11 +17,6 @@ from streamlit.testing.v1 import AppTest
 import scenarios
 from tests.dashboard.conftest import (
     APP_IDLE,
-    ARTIFACTS,
-    CHROMIUM,
-    _free_port,
-    _skip_or_fail,
-    _wait_until_healthy,
 )
 
 APPS = Path(__file__).resolve().parent / "apps"
@@ -253,38 +245,7 @@ def test_compare_asks_for_two_scenarios():
 
 
 @pytest.fixture(scope="module")
-def lab_url():
-    """``streamlit run tests/dashboard/apps/lab_app.py`` on a free local port."""
-    if not CHROMIUM.exists():
-        _skip_or_fail(f"{CHROMIUM} not found; install Debian's chromium package")
-    port = _free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    root = Path(__file__).resolve().parents[2]
-    with open(ARTIFACTS / "lab_streamlit.log", "w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(APPS / "lab_app.py")]
-            + ["--server.headless", "true", "--server.address", "127.0.0.1"]
-            + ["--server.port", str(port), "--server.fileWatcherType", "none"]
-            + ["--browser.gatherUsageStats", "false"],
-            cwd=root,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONPATH": str(root)},
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_healthy(url, server)
-            yield url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-
-
-@pytest.fixture(scope="module")
-def lab_tab(browser, lab_url):
+def lab_tab(browser, app_url):
     """A tab in the suite's shared Chromium (one Playwright per process)."""
     tab = browser.new_page(viewport={"width": 1280, "height": 800})
     yield tab
@@ -292,7 +253,7 @@ def lab_tab(browser, lab_url):
 
 
 @pytest.mark.browser
-def test_compare_link_restores_state_and_a_key_press_updates_the_link(lab_tab, lab_url):
+def test_compare_link_restores_state_and_a_key_press_updates_the_link(lab_tab, app_url):
     from playwright.sync_api import expect
 
     query = urllib.parse.urlencode(
@@ -302,7 +263,7 @@ def test_compare_link_restores_state_and_a_key_press_updates_the_link(lab_tab, l
             ("cmp_fuel_efficiency_idle_burn", "3"),
         ]
     )
-    lab_tab.goto(f"{lab_url}/?{query}")
+    lab_tab.goto(f"{app_url}/compare?{query}")
     lab_tab.wait_for_selector(APP_IDLE)
     table = lab_tab.locator("[data-testid='stTable']")
     # s* = √(i / d) = √(3 / 0.001) = 54.77 mph from the link's idle burn of 3.
@@ -326,11 +287,11 @@ def test_compare_link_restores_state_and_a_key_press_updates_the_link(lab_tab, l
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("path", ["lab", "descent"])
-def test_lab_pages_render_in_the_browser(lab_tab, lab_url, path):
+@pytest.mark.parametrize("path", ["derivative-lab", "gradient-descent"])
+def test_lab_pages_render_in_the_browser(lab_tab, app_url, path):
     from playwright.sync_api import expect
 
-    lab_tab.goto(f"{lab_url}/{path}")
+    lab_tab.goto(f"{app_url}/{path}")
     lab_tab.wait_for_selector(APP_IDLE)
     expect(lab_tab.locator("[data-testid='stVegaLiteChart']").first).to_be_visible()
     assert lab_tab.locator("[data-testid='stException']").count() == 0
