@@ -18,9 +18,10 @@ formats, so tooltips and labels match the rest of the page.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 from altair.utils import schemapi
+from streamlit.elements.vega_charts import _altair_globals_lock
 
 import scenarios
 from scenarios import Curve, PointReport, Scenario, Solution
@@ -350,16 +352,33 @@ def _compiled(scenario_id: str) -> tuple[Spec, Spec]:
     return compile_panels(scenarios.get(scenario_id), validate=False)
 
 
-def _with_data(spec: Spec, datasets: dict[str, pd.DataFrame]) -> Spec:
-    """A copy of a compiled panel with this run's data.
+def with_data(spec: Spec, datasets: Mapping[str, Any]) -> Spec:
+    """A copy of a compiled chart with this run's named datasets.
 
     Only the datasets change between reruns, never the spec itself, so the
     browser updates the drawn chart in place instead of embedding it anew.
+    Pass exactly the datasets the spec reads: the browser replaces each one
+    in the drawn view, and a name the view does not know makes that fail, so
+    the chart would go on showing the data it was first drawn with.
     The x scale needs no pinned domain: the curve spans exactly the domain.
     """
     spec = copy.deepcopy(spec)
     spec["datasets"] = {**spec.get("datasets", {}), **datasets}
     return spec
+
+
+def compile_chart(chart: alt.TopLevelMixin) -> Spec:
+    """``chart`` as the Vega-Lite dict ``st.altair_chart`` would send, unvalidated.
+
+    For charts compiled once and then filled by :func:`with_data` on every
+    rerun. Like ``st.altair_chart``, it leaves out Altair's default theme
+    (a 300-pixel default view size), under the lock Streamlit takes for that
+    global switch. Tests validate these specs against the schema.
+    """
+    with _altair_globals_lock:
+        theme = alt.theme.enable("none") if alt.theme.active == "default" else None
+        with theme or contextlib.nullcontext():
+            return chart.to_dict(validate=False)
 
 
 def main_chart(
@@ -385,17 +404,19 @@ def main_chart(
     lo, hi = solution.domain
     line = curve_frame(scenario, curve) if curve_data is None else curve_data
     y_range = (float(np.min(curve.value)), float(np.max(curve.value)))
-    datasets = {
+    # Each panel gets exactly the datasets it reads (see with_data).
+    shared = {
         "curve": line,
         "points": point_frame(scenario, reports, your_label, (lo, hi)),
-        "tangent": tangent_frame(tangent[0], tangent[1], y_range),
-        "crossings": crossing_frame(scenario, solution),
     }
+    tangent_data = tangent_frame(tangent[0], tangent[1], y_range)
     objective_spec, slope_spec = _compiled(scenario.id)
     if extra_layers:
         panel = alt.layer(objective_panel(scenario), *extra_layers)
         objective_spec = _finish(panel).to_dict()
     return MainChart(
-        _with_data(objective_spec, datasets),
-        _with_data(slope_spec, datasets),
+        with_data(objective_spec, {**shared, "tangent": tangent_data}),
+        with_data(
+            slope_spec, {**shared, "crossings": crossing_frame(scenario, solution)}
+        ),
     )

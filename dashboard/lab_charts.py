@@ -16,7 +16,9 @@ drawn.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import altair as alt
 import numpy as np
@@ -32,13 +34,16 @@ from scenarios.catalog.single_neuron import (
     sigmoid,
 )
 from scenarios.curvature import Curvature, curvature
-from scenarios.learning import (
-    Descent,
-    RateFinder,
-    SecantTable,
-    StepSizeStudy,
-    UnitCurve,
-)
+
+if TYPE_CHECKING:
+    # Only the lab pages draw these; the scenario page imports this module too.
+    from scenarios.learning import (
+        Descent,
+        RateFinder,
+        SecantTable,
+        StepSizeStudy,
+        UnitCurve,
+    )
 
 from . import format as fmt
 
@@ -117,6 +122,10 @@ def _axis_title(label: str, unit: str) -> str:
 
 # --- curvature on the main chart ---------------------------------------------
 
+BAND = "curvature_band"
+INFLECTIONS = "curvature_inflections"
+"""The named datasets the compiled curvature layers of :func:`with_curvature` read."""
+
 
 def _registered(scenario: Scenario) -> bool:
     return scenarios.REGISTRY.get(scenario.id) is scenario
@@ -135,6 +144,72 @@ def curvature_of(scenario: Scenario, params: Mapping[str, float] | None) -> Curv
     if _registered(scenario):
         return _cached_curvature(scenario.id, tuple(values.items()))
     return curvature(scenario, values)
+
+
+def _kinds(cv: Curvature) -> tuple[str, ...]:
+    """The concavities present, in legend order: they fix the colour scale."""
+    present = {r.concavity for r in cv.regions}
+    return tuple(k for k in CONCAVITY_TEXT if k in present)
+
+
+def _concavity_scale(kinds: tuple[str, ...]) -> tuple[alt.Scale, alt.Legend]:
+    colours = dict(zip(CONCAVITY_TEXT, _CONCAVITY_RANGE, strict=True))
+    scale = alt.Scale(
+        domain=[CONCAVITY_TEXT[k] for k in kinds], range=[colours[k] for k in kinds]
+    )
+    legend = alt.Legend(orient="top", direction="horizontal", symbolStrokeWidth=6)
+    return scale, legend
+
+
+def _band_layer(
+    scenario: Scenario,
+    data: pd.DataFrame | alt.Data,
+    kinds: tuple[str, ...],
+    x_field: str,
+    y_field: str,
+) -> alt.Chart:
+    """The translucent band along the curve, coloured by concavity."""
+    scale, legend = _concavity_scale(kinds)
+    tooltip = [
+        alt.Tooltip("x_text:N", title=scenario.variable.label),
+        alt.Tooltip("concavity:N", title="Bend"),
+    ]
+    return (
+        alt.Chart(data)
+        .mark_line(strokeWidth=9, opacity=0.3, strokeCap="butt", clip=True)
+        .encode(
+            # No axis or title settings: the host chart's own axes must win the
+            # merge (an ``axis=None`` here would delete the shared axis from the
+            # whole layer).
+            x=alt.X(f"{x_field}:Q"),
+            y=alt.Y(f"{y_field}:Q"),
+            stroke=alt.Stroke("concavity:N", title=None, scale=scale, legend=legend),
+            detail="region:N",
+            order="order:Q",
+            tooltip=tooltip,
+        )
+    )
+
+
+def _region_layer(cv: Curvature, kinds: tuple[str, ...], x_field: str) -> alt.Chart:
+    """Full-height shaded rectangles, one per concavity region."""
+    scale, legend = _concavity_scale(kinds)
+    regions = pd.DataFrame(
+        {
+            x_field: [r.start for r in cv.regions],
+            "x_end": [r.end for r in cv.regions],
+            "concavity": [CONCAVITY_TEXT[r.concavity] for r in cv.regions],
+        }
+    )
+    return (
+        alt.Chart(regions)
+        .mark_rect(opacity=0.12)
+        .encode(
+            x=alt.X(f"{x_field}:Q"),
+            x2="x_end:Q",
+            fill=alt.Fill("concavity:N", title=None, scale=scale, legend=legend),
+        )
+    )
 
 
 def curvature_layers(
@@ -162,76 +237,66 @@ def curvature_layers(
     inflection point. Raises ParamError or DomainError as ``scenarios.solve``.
     """
     cv = curvature_of(scenario, params)
-    # No axis or title settings: the host chart's own axes must win the merge
-    # (an ``axis=None`` here would delete the shared axis from the whole layer).
-    x_enc = alt.X(f"{x_field}:Q")
-    present = [r.concavity for r in cv.regions]
-    kinds = [k for k in CONCAVITY_TEXT if k in present]
-    scale = alt.Scale(
-        domain=[CONCAVITY_TEXT[k] for k in kinds],
-        range=[
-            dict(zip(CONCAVITY_TEXT, _CONCAVITY_RANGE, strict=True))[k] for k in kinds
-        ],
-    )
-    legend = alt.Legend(orient="top", direction="horizontal", symbolStrokeWidth=6)
-    fill = alt.Fill("concavity:N", title=None, scale=scale, legend=legend)
-    layers: list[alt.Chart] = []
+    kinds = _kinds(cv)
     if background:
-        regions = pd.DataFrame(
-            {
-                x_field: [r.start for r in cv.regions],
-                "x_end": [r.end for r in cv.regions],
-                "concavity": [CONCAVITY_TEXT[r.concavity] for r in cv.regions],
-            }
-        )
-        layers.append(
-            alt.Chart(regions)
-            .mark_rect(opacity=0.12)
-            .encode(x=x_enc, x2="x_end:Q", fill=fill)
-        )
+        layers = [_region_layer(cv, kinds, x_field)]
     else:
-        band = _concavity_band(scenario, cv, x_field, y_field)
-        tooltip = [
-            alt.Tooltip("x_text:N", title=scenario.variable.label),
-            alt.Tooltip("concavity:N", title="Bend"),
-        ]
-        layers.append(
-            alt.Chart(band)
-            .mark_line(strokeWidth=9, opacity=0.3, strokeCap="butt", clip=True)
-            .encode(
-                x=x_enc,
-                y=alt.Y(f"{y_field}:Q"),
-                stroke=alt.Stroke(
-                    "concavity:N", title=None, scale=scale, legend=legend
-                ),
-                detail="region:N",
-                order="order:Q",
-                tooltip=tooltip,
-            )
-        )
-    layers.extend(_inflection_marks(scenario, cv, x_field, y_field))
+        band = pd.DataFrame(_band_records(scenario, cv, x_field, y_field))
+        layers = [_band_layer(scenario, band, kinds, x_field, y_field)]
+    if cv.inflections:
+        frame = pd.DataFrame(_inflection_records(scenario, cv, x_field, y_field))
+        layers.extend(_inflection_layers(scenario, frame, x_field, y_field))
     return layers
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _curvature_dicts(
+def _compile_curvature(
+    scenario: Scenario,
+    x_field: str,
+    y_field: str,
+    kinds: tuple[str, ...],
+    inflections: bool,
+) -> list[dict]:
+    """The layers of :func:`curvature_layers` as Vega-Lite dicts.
+
+    They read the named datasets :data:`BAND` and :data:`INFLECTIONS`.
+    """
+    layers = [_band_layer(scenario, alt.Data(name=BAND), kinds, x_field, y_field)]
+    if inflections:
+        marks = _inflection_layers(
+            scenario, alt.Data(name=INFLECTIONS), x_field, y_field
+        )
+        layers.extend(marks)
+    return alt.layer(*layers).to_dict(validate=False)["layer"]
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_curvature(
+    scenario_id: str,
+    x_field: str,
+    y_field: str,
+    kinds: tuple[str, ...],
+    inflections: bool,
+) -> list[dict]:
+    """:func:`_compile_curvature` once per process for each scenario and shape.
+
+    Only which concavities occur and whether f inflects change the layers;
+    the parameters themselves only change the data.
+    """
+    return _compile_curvature(
+        scenarios.get(scenario_id), x_field, y_field, kinds, inflections
+    )
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached_band(
     scenario_id: str,
     params: tuple[tuple[str, float], ...],
     x_field: str,
     y_field: str,
-    background: bool,
-) -> tuple[list[dict], dict]:
-    chart = alt.layer(
-        *curvature_layers(
-            scenarios.get(scenario_id),
-            dict(params),
-            x_field,
-            y_field,
-            background=background,
-        )
-    )
-    spec = chart.to_dict(validate=False)
-    return spec["layer"], spec.get("datasets", {})
+) -> list[dict]:
+    scenario = scenarios.get(scenario_id)
+    cv = curvature_of(scenario, dict(params))
+    return _band_records(scenario, cv, x_field, y_field)
 
 
 def with_curvature(
@@ -245,64 +310,81 @@ def with_curvature(
 
     The fast path for a chart that is already a dict (such as the main
     chart's ``objective`` panel): the layers of :func:`curvature_layers` are
-    compiled once per scenario and parameters, without schema validation,
-    and appended to ``spec["layer"]`` with their data in ``spec["datasets"]``.
+    compiled once per scenario and shape of the result, without schema
+    validation, and appended to ``spec["layer"]``; a rerun only makes their
+    data, as records in ``spec["datasets"]``.
     """
     values = scenario.resolve(params)
+    cv = curvature_of(scenario, values)
+    shape = (x_field, y_field, _kinds(cv), bool(cv.inflections))
     if _registered(scenario):
-        layers, datasets = _curvature_dicts(
-            scenario.id, tuple(values.items()), x_field, y_field, False
-        )
+        layers = _compiled_curvature(scenario.id, *shape)
     else:
-        compiled = alt.layer(*curvature_layers(scenario, values, x_field, y_field))
-        as_dict = compiled.to_dict(validate=False)
-        layers, datasets = as_dict["layer"], as_dict.get("datasets", {})
+        layers = _compile_curvature(scenario, *shape)
+    # A lone band layer (no inflection) hands its data to the enclosing layer,
+    # which is not kept here: only its legend shows. Only the datasets the
+    # layers read are made.
+    reads = {layer.get("data", {}).get("name") for layer in layers}
+    datasets: dict[str, list[dict]] = {}
+    if BAND in reads:
+        datasets[BAND] = (
+            _cached_band(scenario.id, tuple(values.items()), x_field, y_field)
+            if _registered(scenario)
+            else _band_records(scenario, cv, x_field, y_field)
+        )
+    if INFLECTIONS in reads:
+        datasets[INFLECTIONS] = _inflection_records(scenario, cv, x_field, y_field)
     out = dict(spec)
     out["layer"] = [*spec.get("layer", []), *copy.deepcopy(layers)]
     out["datasets"] = {**spec.get("datasets", {}), **datasets}
     return out
 
 
-def _concavity_band(
+def _band_records(
     scenario: Scenario, cv: Curvature, x_field: str, y_field: str
-) -> pd.DataFrame:
+) -> list[dict]:
     """The curve sampled per concavity region, each region ending at its edges."""
     line = scenarios.curve(scenario, cv.params, samples=240)
-    frames = []
+    rows: list[dict] = []
     for i, region in enumerate(cv.regions):
         inside = (line.x > region.start) & (line.x < region.end)
         xs = np.concatenate(([region.start], line.x[inside], [region.end]))
         ys = np.asarray(scenario.f(xs, **cv.params), dtype=float)
         ys = np.broadcast_to(ys, xs.shape)
-        frames.append(
-            pd.DataFrame(
-                {
-                    x_field: xs,
-                    y_field: ys,
-                    "region": i,
-                    "order": np.arange(xs.size),
-                    "concavity": CONCAVITY_TEXT[region.concavity],
-                    "x_text": [x_text(scenario, v) for v in xs],
-                }
-            )
+        concavity = CONCAVITY_TEXT[region.concavity]
+        rows.extend(
+            {
+                x_field: x,
+                y_field: y,
+                "region": i,
+                "order": order,
+                "concavity": concavity,
+                "x_text": x_text(scenario, x),
+            }
+            for order, (x, y) in enumerate(zip(xs.tolist(), ys.tolist(), strict=True))
         )
-    return pd.concat(frames, ignore_index=True)
+    return rows
 
 
-def _inflection_marks(
+def _inflection_records(
     scenario: Scenario, cv: Curvature, x_field: str, y_field: str
-) -> list[alt.Chart]:
-    if not cv.inflections:
-        return []
-    frame = pd.DataFrame(
+) -> list[dict]:
+    return [
         {
-            x_field: [ip.x for ip in cv.inflections],
-            y_field: [ip.value for ip in cv.inflections],
-            "label": [f"Inflection {x_text(scenario, ip.x)}" for ip in cv.inflections],
-            "value_text": [f_text(scenario, ip.value) for ip in cv.inflections],
-            "slope_text": [fmt.signed(ip.slope) for ip in cv.inflections],
+            x_field: ip.x,
+            y_field: ip.value,
+            "label": f"Inflection {x_text(scenario, ip.x)}",
+            "value_text": f_text(scenario, ip.value),
+            "slope_text": fmt.signed(ip.slope),
         }
-    )
+        for ip in cv.inflections
+    ]
+
+
+def _inflection_layers(
+    scenario: Scenario, data: pd.DataFrame | alt.Data, x_field: str, y_field: str
+) -> list[alt.Chart]:
+    """A dashed rule, a marker and a label at each inflection point."""
     x_enc = alt.X(f"{x_field}:Q")
     y_enc = alt.Y(f"{y_field}:Q")
     tooltip = [
@@ -311,18 +393,18 @@ def _inflection_marks(
         alt.Tooltip("slope_text:N", title="Slope f′"),
     ]
     rule = (
-        alt.Chart(frame)
+        alt.Chart(data)
         .mark_rule(color=INFLECTION, strokeDash=[4, 4], opacity=0.7)
         .encode(x=x_enc)
     )
     marker = (
-        alt.Chart(frame)
+        alt.Chart(data)
         .mark_point(shape="diamond", filled=True, size=110, color=INFLECTION)
         .encode(x=x_enc, y=y_enc, tooltip=tooltip)
     )
     # The label sits at the top of its rule, clear of the curve and its points.
     label = (
-        alt.Chart(frame)
+        alt.Chart(data)
         .mark_text(align="left", dx=5, baseline="top", fontSize=12, color=INFLECTION)
         .encode(x=x_enc, y=alt.value(4), text="label:N")
     )

@@ -10,8 +10,10 @@ signature and put it in :data:`SECTIONS`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 import streamlit as st
 
@@ -19,10 +21,19 @@ import scenarios
 from scenarios import Scenario, Solution
 from scenarios.solver import SAMPLES
 
-from . import charts, engine, lab_charts, state, tables, whatif_sections
+from . import engine, state
 from . import format as fmt
 
+if TYPE_CHECKING:
+    from . import tables
+
+# charts, lab_charts, tables and whatif_sections bring in pandas and Altair,
+# about half a second to import. Each section imports what it draws with, so
+# on a cold start the sidebar and title reach the browser first and it loads
+# their scripts while the server is still importing the rest.
+
 Section = Callable[[Scenario, dict[str, float], Solution | None], None]
+T = TypeVar("T")
 
 
 # --- controls -----------------------------------------------------------------
@@ -98,8 +109,26 @@ def your_x(solution: Solution) -> float:
     return min(max(fmt.clean(value), lo), hi)
 
 
+_LAST = threading.local()
+"""Per thread, the last result of each cached call made through :func:`_shared`."""
+
+
+def _shared(fn: Callable[..., T], *key: Hashable) -> T:
+    """``fn(*key)``, reusing this thread's last result for the same key.
+
+    Several sections of one run ask for the same cached analysis; each
+    ``st.cache_data`` hit would hash the key and unpickle a fresh copy.
+    """
+    name = fn.__qualname__
+    last = getattr(_LAST, name, None)
+    if last is None or last[0] != key:
+        last = (key, fn(*key))
+        setattr(_LAST, name, last)
+    return last[1]
+
+
 def _analysis(scenario: Scenario, params: dict[str, float]) -> engine.Analysis:
-    return engine.analyse(scenario.id, engine.freeze(params))
+    return _shared(engine.analyse, scenario.id, engine.freeze(params))
 
 
 # --- sections -----------------------------------------------------------------
@@ -282,6 +311,8 @@ def chart_section(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ):
     """The main chart: f with its marks and tangent, and f' below."""
+    from . import charts, lab_charts
+
     if solution is None:
         return
     analysis = _analysis(scenario, params)
@@ -319,6 +350,8 @@ def chart_section(
 @st.cache_data(max_entries=512, show_spinner=False)
 def _curve_frame(scenario_id: str, params: engine.ParamItems):
     """The plotted curve with its tooltip text; formatting 1,200 numbers is slow."""
+    from . import charts
+
     scenario = scenarios.get(scenario_id)
     curve = engine.analyse(scenario_id, params).curve
     return None if curve is None else charts.curve_frame(scenario, curve)
@@ -341,6 +374,8 @@ def points_section(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ):
     """(a) Reference points and the user's value against the optimum."""
+    from . import tables
+
     if solution is None:
         return
     view = _points(scenario, params, solution)
@@ -361,6 +396,8 @@ def what_if_section(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ):
     """(b) Current parameters and results against the defaults."""
+    from . import tables
+
     analysis = _analysis(scenario, params)
     if not analysis.what_if:
         return
@@ -372,13 +409,17 @@ def what_if_section(
 
 def _points(scenario: Scenario, params: dict[str, float], solution: Solution):
     """Reports for the references, the user's value and the optimum (cached)."""
+    from . import charts
+
     x = your_x(solution)
     span = charts.tangent_span(*solution.domain, x)
-    return engine.points_view(scenario.id, engine.freeze(params), x, span)
+    return _shared(engine.points_view, scenario.id, engine.freeze(params), x, span)
 
 
 def _default_target(scenario: Scenario) -> float:
     """A target worth seeking: the objective at the default "your value"."""
+    from . import charts
+
     solution = engine.default_solution(scenario.id)
     your_default = _default_your_value(scenario)
     if isinstance(solution, str) or your_default is None:
@@ -394,6 +435,8 @@ def goal_seek_section(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ):
     """(c) Every x that reaches a target the user types in."""
+    from . import tables
+
     if solution is None:
         return
     obj = scenario.objective_label
@@ -435,6 +478,8 @@ def derivation_section(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ):
     """How the optimum follows from f' = 0, the f'' test and the derivative check."""
+    from . import tables
+
     var = scenario.variable
     name = var.label.lower()
     obj = scenario.objective_label.lower()
@@ -534,7 +579,36 @@ def loaded_case_notice(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ) -> None:
     """After a saved case is opened, say which one (and any notices) up top."""
+    from . import whatif_sections
+
     whatif_sections.show_pending_load(scenario)
+
+
+def sensitivity_section(
+    scenario: Scenario, params: dict[str, float], solution: Solution | None
+) -> None:
+    """Tornado, one-way sweep or two-way heatmap (see :mod:`whatif_sections`)."""
+    from . import whatif_sections
+
+    whatif_sections.render_sensitivity(scenario, params, solution)
+
+
+def demand_fit_section(
+    scenario: Scenario, params: dict[str, float], solution: Solution | None
+) -> None:
+    """Fit demand from sales data, for the linear-demand pricing scenarios."""
+    from . import whatif_sections
+
+    whatif_sections.render_demand_fit(scenario, params, solution)
+
+
+def save_case_section(
+    scenario: Scenario, params: dict[str, float], solution: Solution | None
+) -> None:
+    """Save the sliders as a case, or load a saved one back into them."""
+    from . import whatif_sections
+
+    whatif_sections.render_save_case(scenario, params, solution)
 
 
 SECTIONS: list[Section] = [
@@ -546,9 +620,9 @@ SECTIONS: list[Section] = [
     points_section,
     what_if_section,
     goal_seek_section,
-    whatif_sections.render_sensitivity,
-    whatif_sections.render_demand_fit,
-    whatif_sections.render_save_case,
+    sensitivity_section,
+    demand_fit_section,
+    save_case_section,
     derivation_section,
 ]
 """The page, top to bottom. Other features add one entry each."""

@@ -5,6 +5,8 @@ Each ``render_*`` function takes the scenario, the current slider values and
 arithmetic is in ``scenarios.sensitivity``, ``scenarios.storage`` and
 ``scenarios.demand_fit``; this module only caches, formats and draws. Cached
 functions are keyed on plain values (scenario id, parameter tuples, bytes).
+As for the main chart, the sensitivity charts are compiled to Vega-Lite once
+and read named datasets, so a rerun only makes their data.
 
 Widget keys all start with ``whatif_`` so they never clash with the parameter
 sliders, whose keys are the parameter names.
@@ -12,6 +14,7 @@ sliders, whose keys are the parameter names.
 
 from __future__ import annotations
 
+import functools
 import math
 import string
 from collections.abc import Mapping
@@ -33,7 +36,9 @@ from scenarios.storage import (
     load_case,
 )
 
+from . import charts
 from . import format as fmt
+from .charts import Spec
 
 ParamItems = tuple[tuple[str, float], ...]
 
@@ -325,37 +330,26 @@ def _param_picker(scenario: Scenario, label: str, key: str, index: int = 0) -> s
     )
 
 
-def _render_one_way(scenario: Scenario, items: ParamItems) -> None:
-    name = _param_picker(scenario, "Parameter to sweep", "whatif_one_way_param")
-    spec = scenario.param(name)
-    sweep = one_way_data(scenario.id, items, name)
-    if isinstance(sweep, str):
-        st.error(plain(sweep))
-        return
+@functools.lru_cache(maxsize=256)
+def _one_way_specs(scenario_id: str, name: str) -> tuple[Spec, Spec]:
+    """The sweep's two charts for parameter ``name``, compiled once.
+
+    They read the named datasets ``sweep`` (theta, optimum, objective) and
+    ``current`` (the same columns, one row).
+    """
+    scenario = scenarios.get(scenario_id)
+    param = scenario.param(name)
     var = scenario.variable
-    x_title = fmt.slider_label(spec)
-    frame = pd.DataFrame(
-        {
-            "theta": sweep.values,
-            "optimum": sweep.optimum,
-            "objective": sweep.objective,
-        }
-    )
-    current = pd.DataFrame(
-        {
-            "theta": [sweep.current],
-            "optimum": [sweep.current_optimum],
-            "objective": [sweep.current_objective],
-        }
-    )
-    charts = []
+    x_title = fmt.slider_label(param)
+    frame, current = alt.Data(name="sweep"), alt.Data(name="current")
+    specs = []
     for column, title, unit in (
         ("optimum", f"Best {var.label.lower()}", var.unit),
         ("objective", scenario.objective_label, scenario.objective_unit),
     ):
         y = alt.Y(f"{column}:Q", title=fmt.with_unit(title, unit))
         tips = [
-            alt.Tooltip("theta:Q", title=x_title, format=d3_format(spec.unit)),
+            alt.Tooltip("theta:Q", title=x_title, format=d3_format(param.unit)),
             alt.Tooltip(f"{column}:Q", title=title, format=d3_format(unit)),
         ]
         line = (
@@ -373,10 +367,39 @@ def _render_one_way(scenario: Scenario, items: ParamItems) -> None:
             .mark_point(filled=True, size=90, color="#d62728")
             .encode(x="theta:Q", y=f"{column}:Q", tooltip=tips)
         )
-        charts.append((line + rule + dot).properties(height=220))
+        specs.append(charts.compile_chart((line + rule + dot).properties(height=220)))
+    return specs[0], specs[1]
+
+
+def _render_one_way(scenario: Scenario, items: ParamItems) -> None:
+    name = _param_picker(scenario, "Parameter to sweep", "whatif_one_way_param")
+    spec = scenario.param(name)
+    sweep = one_way_data(scenario.id, items, name)
+    if isinstance(sweep, str):
+        st.error(plain(sweep))
+        return
+    var = scenario.variable
+    x_title = fmt.slider_label(spec)
+    datasets = {
+        "sweep": pd.DataFrame(
+            {
+                "theta": sweep.values,
+                "optimum": sweep.optimum,
+                "objective": sweep.objective,
+            }
+        ),
+        "current": pd.DataFrame(
+            {
+                "theta": [sweep.current],
+                "optimum": [sweep.current_optimum],
+                "objective": [sweep.current_objective],
+            }
+        ),
+    }
+    left_spec, right_spec = _one_way_specs(scenario.id, name)
     left, right = st.columns(2)
-    left.altair_chart(charts[0], width="stretch")
-    right.altair_chart(charts[1], width="stretch")
+    left.vega_lite_chart(charts.with_data(left_spec, datasets), width="stretch")
+    right.vega_lite_chart(charts.with_data(right_spec, datasets), width="stretch")
     st.caption(
         f"Red dot and dashed line: the current {spec.label.lower()}, "
         f"{fmt.quantity(sweep.current, spec.unit)}."
@@ -414,6 +437,50 @@ def _render_one_way(scenario: Scenario, items: ParamItems) -> None:
         }
     )
     st.dataframe(table, hide_index=True, height=280, width="stretch")
+
+
+@functools.lru_cache(maxsize=256)
+def _heatmap_spec(scenario_id: str, x_name: str, y_name: str, show: str) -> Spec:
+    """The two-way heatmap, compiled once per pair of parameters and colour.
+
+    It reads the named datasets ``cells`` (:attr:`HeatmapData.cells`) and
+    ``marker`` (x and y of the current case).
+    """
+    scenario = scenarios.get(scenario_id)
+    var = scenario.variable
+    sx, sy = scenario.param(x_name), scenario.param(y_name)
+    if show == "optimum":
+        title, unit = f"Best {var.label.lower()}", var.unit
+    else:
+        title, unit = scenario.objective_label, scenario.objective_unit
+    x_title, y_title = fmt.slider_label(sx), fmt.slider_label(sy)
+    heat = (
+        alt.Chart(alt.Data(name="cells"))
+        .mark_rect()
+        .encode(
+            x=alt.X("x_lo:Q", title=x_title, scale=alt.Scale(nice=False, zero=False)),
+            x2="x2:Q",
+            y=alt.Y("y_lo:Q", title=y_title, scale=alt.Scale(nice=False, zero=False)),
+            y2="y2:Q",
+            color=alt.Color(
+                f"{show}:Q",
+                title=fmt.with_unit(title, unit),
+                scale=alt.Scale(scheme="viridis"),
+                legend=alt.Legend(format=d3_format(unit)),
+            ),
+            tooltip=[
+                alt.Tooltip("x:Q", title=x_title, format=d3_format(sx.unit)),
+                alt.Tooltip("y:Q", title=y_title, format=d3_format(sy.unit)),
+                alt.Tooltip(f"{show}:Q", title=title, format=d3_format(unit)),
+            ],
+        )
+    )
+    dot = (
+        alt.Chart(alt.Data(name="marker"))
+        .mark_point(shape="cross", size=160, color="white", strokeWidth=2, filled=True)
+        .encode(x="x:Q", y="y:Q")
+    )
+    return charts.compile_chart((heat + dot).properties(height=420))
 
 
 def _render_two_way(scenario: Scenario, items: ParamItems) -> None:
@@ -455,40 +522,11 @@ def _render_two_way(scenario: Scenario, items: ParamItems) -> None:
         st.error(plain(data))
         return
     sx, sy = scenario.param(x_name), scenario.param(y_name)
-    if show == "optimum":
-        title, unit = f"Best {var.label.lower()}", var.unit
-    else:
-        title, unit = scenario.objective_label, scenario.objective_unit
     now = dict(items)
     marker = pd.DataFrame({"x": [now[x_name]], "y": [now[y_name]]})
-    x_title, y_title = fmt.slider_label(sx), fmt.slider_label(sy)
-    heat = (
-        alt.Chart(data.cells)
-        .mark_rect()
-        .encode(
-            x=alt.X("x_lo:Q", title=x_title, scale=alt.Scale(nice=False, zero=False)),
-            x2="x2:Q",
-            y=alt.Y("y_lo:Q", title=y_title, scale=alt.Scale(nice=False, zero=False)),
-            y2="y2:Q",
-            color=alt.Color(
-                f"{show}:Q",
-                title=fmt.with_unit(title, unit),
-                scale=alt.Scale(scheme="viridis"),
-                legend=alt.Legend(format=d3_format(unit)),
-            ),
-            tooltip=[
-                alt.Tooltip("x:Q", title=x_title, format=d3_format(sx.unit)),
-                alt.Tooltip("y:Q", title=y_title, format=d3_format(sy.unit)),
-                alt.Tooltip(f"{show}:Q", title=title, format=d3_format(unit)),
-            ],
-        )
-    )
-    dot = (
-        alt.Chart(marker)
-        .mark_point(shape="cross", size=160, color="white", strokeWidth=2, filled=True)
-        .encode(x="x:Q", y="y:Q")
-    )
-    st.altair_chart((heat + dot).properties(height=420), width="stretch")
+    spec = _heatmap_spec(scenario.id, x_name, y_name, show)
+    chart = charts.with_data(spec, {"cells": data.cells, "marker": marker})
+    st.vega_lite_chart(chart, width="stretch")
     grid = data.grid
     legend = [
         f"{points} × {points} cells, solved in one vectorised call. "
@@ -499,6 +537,53 @@ def _render_two_way(scenario: Scenario, items: ParamItems) -> None:
             f"Blank cells ({data.infeasible_share:.0%} of the grid): {reason}"
         )
     st.caption(plain(" ".join(legend)))
+
+
+@functools.lru_cache(maxsize=256)
+def _tornado_spec(scenario_id: str, measure: str, order: tuple[str, ...]) -> Spec:
+    """The tornado, compiled once per measure and order of the bars.
+
+    It reads the named dataset ``tornado``: one row per parameter and side,
+    with ``parameter``, ``side``, ``change`` and the tooltip texts.
+    """
+    scenario = scenarios.get(scenario_id)
+    var = scenario.variable
+    unit = scenario.objective_unit if measure == "objective" else var.unit
+    title = scenario.objective_label if measure == "objective" else f"Best {var.label}"
+    chart = (
+        alt.Chart(alt.Data(name="tornado"))
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                "parameter:N",
+                sort=list(order),
+                title=None,
+                axis=alt.Axis(labelLimit=260),
+            ),
+            x=alt.X("change:Q", title=f"Change in {fmt.with_unit(title, unit)}"),
+            color=alt.Color(
+                "side:N",
+                title="Parameter moved",
+                scale=alt.Scale(
+                    domain=["−10 %", "+10 %"], range=["#e4572e", "#29335c"]
+                ),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("parameter:N", title="Parameter"),
+                alt.Tooltip("side:N", title="Moved"),
+                alt.Tooltip("moved_to:N", title="To"),
+                alt.Tooltip("change_text:N", title="Change"),
+            ],
+        )
+    )
+    # Inline values stay in the spec: a dataset would be converted every rerun.
+    zero = (
+        alt.Chart(alt.Data(values=[{"x": 0.0}])).mark_rule(color="#555").encode(x="x:Q")
+    )
+    # The height includes the legend under the plot.
+    height = max(200, 60 * len(order) + 90)
+    return charts.compile_chart((chart + zero).properties(height=height))
 
 
 def _render_tornado(scenario: Scenario, items: ParamItems) -> None:
@@ -543,40 +628,11 @@ def _render_tornado(scenario: Scenario, items: ParamItems) -> None:
                 }
             )
     frame = pd.DataFrame(rows)
-    order = [fmt.slider_label(scenario.param(b.name)) for b in ordered]
-    chart = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            y=alt.Y(
-                "parameter:N",
-                sort=order,
-                title=None,
-                axis=alt.Axis(labelLimit=260),
-            ),
-            x=alt.X("change:Q", title=f"Change in {fmt.with_unit(title, unit)}"),
-            color=alt.Color(
-                "side:N",
-                title="Parameter moved",
-                scale=alt.Scale(
-                    domain=["−10 %", "+10 %"], range=["#e4572e", "#29335c"]
-                ),
-                legend=alt.Legend(orient="bottom"),
-            ),
-            tooltip=[
-                alt.Tooltip("parameter:N", title="Parameter"),
-                alt.Tooltip("side:N", title="Moved"),
-                alt.Tooltip("moved_to:N", title="To"),
-                alt.Tooltip("change_text:N", title="Change"),
-            ],
-        )
-    )
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555").encode(x="x:Q")
+    order = tuple(fmt.slider_label(scenario.param(b.name)) for b in ordered)
+    spec = _tornado_spec(scenario.id, measure, order)
     left, right = st.columns([2, 3], gap="medium")
     with left:
-        # The height includes the legend under the plot.
-        height = max(200, 60 * len(order) + 90)
-        st.altair_chart((chart + zero).properties(height=height), width="stretch")
+        st.vega_lite_chart(charts.with_data(spec, {"tornado": frame}), width="stretch")
         now = bars.objective if measure == "objective" else bars.optimum
         st.caption(
             f"Each parameter moved ±10 % of its current value, one at a time, "

@@ -43,3 +43,16 @@ def leading_number(text: str) -> float:
     assert match, f"no number in {text!r}"
     value = float(match.group(2).replace(",", ""))
     return -value if match.group(1) else value
+
+
+def named_data(spec: object) -> set[str]:
+    """The names of the datasets a Vega-Lite spec reads, in any of its layers."""
+    if isinstance(spec, list):
+        return set().union(*(named_data(item) for item in spec))
+    if not isinstance(spec, dict):
+        return set()
+    names = set().union(*(named_data(v) for k, v in spec.items() if k != "datasets"))
+    data = spec.get("data")
+    if isinstance(data, dict) and "name" in data:
+        names.add(data["name"])
+    return names
