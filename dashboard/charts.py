@@ -278,7 +278,9 @@ def objective_panel(scenario: Scenario) -> alt.LayerChart:
         .encode(x=x, y=y, color=colour, tooltip=tooltip),
         *_point_labels(points, x, y, colour),
         *_hover_layers(curve, x, y, tooltip, "hover_f"),
-    ).properties(width="container", height=OBJECTIVE_HEIGHT)
+        width="container",
+        height=OBJECTIVE_HEIGHT,
+    )
 
 
 def slope_panel(scenario: Scenario) -> alt.LayerChart:
@@ -324,13 +326,23 @@ def slope_panel(scenario: Scenario) -> alt.LayerChart:
         .mark_point(filled=True, size=90, color=YOURS, opacity=1)
         .encode(x=x, y=y, tooltip=tooltip),
         *_hover_layers(curve, x, y, tooltip, "hover_df"),
-    ).properties(width="container", height=SLOPE_HEIGHT)
+        width="container",
+        height=SLOPE_HEIGHT,
+    )
 
 
 def _finish(chart: alt.LayerChart) -> alt.LayerChart:
-    return chart.configure_axis(
-        labelFontSize=12, titleFontSize=12, gridColor="#e5e9e8"
-    ).configure_view(strokeWidth=0)
+    """``chart``, a fresh top-level layer, with the shared axis and view config.
+
+    Set in place: ``configure_axis`` and ``configure_view`` would each copy
+    the chart, and every copy of a layered chart re-merges all its layers.
+    Width and height go to ``alt.layer`` itself for the same reason.
+    """
+    chart.config = alt.Config(
+        axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12, gridColor="#e5e9e8"),
+        view=alt.ViewConfig(strokeWidth=0),
+    )
+    return chart
 
 
 def compile_panels(scenario: Scenario, validate: bool = True) -> tuple[Spec, Spec]:

@@ -367,7 +367,7 @@ def _one_way_specs(scenario_id: str, name: str) -> tuple[Spec, Spec]:
             .mark_point(filled=True, size=90, color="#d62728")
             .encode(x="theta:Q", y=f"{column}:Q", tooltip=tips)
         )
-        specs.append(charts.compile_chart((line + rule + dot).properties(height=220)))
+        specs.append(charts.compile_chart(alt.layer(line, rule, dot, height=220)))
     return specs[0], specs[1]
 
 
@@ -480,7 +480,7 @@ def _heatmap_spec(scenario_id: str, x_name: str, y_name: str, show: str) -> Spec
         .mark_point(shape="cross", size=160, color="white", strokeWidth=2, filled=True)
         .encode(x="x:Q", y="y:Q")
     )
-    return charts.compile_chart((heat + dot).properties(height=420))
+    return charts.compile_chart(alt.layer(heat, dot, height=420))
 
 
 def _render_two_way(scenario: Scenario, items: ParamItems) -> None:
@@ -583,7 +583,7 @@ def _tornado_spec(scenario_id: str, measure: str, order: tuple[str, ...]) -> Spe
     )
     # The height includes the legend under the plot.
     height = max(200, 60 * len(order) + 90)
-    return charts.compile_chart((chart + zero).properties(height=height))
+    return charts.compile_chart(alt.layer(chart, zero, height=height))
 
 
 def _render_tornado(scenario: Scenario, items: ParamItems) -> None:
