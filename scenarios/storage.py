@@ -17,6 +17,7 @@ import json
 import math
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -244,10 +245,7 @@ class CaseStore:
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             if write:
-                mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-                if str(mode).lower() != "wal":
-                    conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute(_SCHEMA)
+                self._prepare(conn)
             else:
                 # Touch the header so a damaged file is reported now.
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -256,6 +254,26 @@ class CaseStore:
             raise self._problem(exc) from exc
         finally:
             conn.close()
+
+    def _prepare(self, conn: sqlite3.Connection) -> None:
+        """Switch to WAL and create the table, retrying while others do the same.
+
+        SQLite does not call the busy handler for every lock these statements
+        take, so several sessions creating a new file at once can see "database
+        is locked" straight away; a short retry within the timeout absorbs it.
+        """
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute(_SCHEMA)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
