@@ -39,8 +39,7 @@ from scenarios.storage import (
 from . import charts
 from . import format as fmt
 from .charts import Spec
-
-ParamItems = tuple[tuple[str, float], ...]
+from .engine import ParamItems, freeze
 
 ONE_WAY_POINTS = 101
 """Points in a one-way sweep: smooth lines, a table short enough to scroll."""
@@ -57,11 +56,6 @@ _VIEWS = ("Tornado", "One-way sweep", "Two-way heatmap")
 
 
 # --- small helpers ----------------------------------------------------------
-
-
-def freeze(params: Mapping[str, float]) -> ParamItems:
-    """``{"a": 1.0}`` -> ``(("a", 1.0),)``: a hashable cache key."""
-    return tuple((name, float(value)) for name, value in params.items())
 
 
 def plain(text: str) -> str:
