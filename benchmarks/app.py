@@ -37,6 +37,7 @@ from streamlit.util import calc_hash  # noqa: E402
 
 import scenarios  # noqa: E402
 from dashboard import format as fmt  # noqa: E402
+from tests.dashboard.helpers import streamlit_command  # noqa: E402
 
 APP = ROOT / "dashboard" / "app.py"
 RESULTS = ROOT / "benchmarks" / "results" / "app.json"
@@ -101,23 +102,7 @@ def _free_port() -> int:
 
 def _start_server(port: int) -> subprocess.Popen:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard/app.py",
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        streamlit_command(port),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -33,7 +33,7 @@ from scenarios.learning import (
 
 from . import format as fmt
 from . import lab_charts
-from .lab_page import Items, parameter_inputs, point_slider, scenario_picker, solved
+from .lab_page import Items, choose_and_solve, point_slider
 
 PREFIX = "gd"
 STEP_CHOICES = (100, 200, 500, 1000)
@@ -411,15 +411,10 @@ def render() -> None:
         "the slope, see how the learning rate decides between crawling, "
         "converging and blowing up."
     )
-    scenario = scenario_picker(f"{PREFIX}_scenario")
-    with st.sidebar:
-        st.subheader("Parameters")
-    items = parameter_inputs(scenario, PREFIX)
-    result = solved(scenario.id, items)
-    if isinstance(result, str):
-        st.error(result)
+    chosen = choose_and_solve(PREFIX)
+    if chosen is None:
         return
-    solution, curve = result
+    scenario, items, solution, curve = chosen
     start, rate, steps = _controls(scenario, items, solution)
     _descent_section(scenario, items, solution, curve, start, rate, steps)
     st.divider()

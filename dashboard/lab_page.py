@@ -367,6 +367,25 @@ def _gradient_check_section(scenario: Scenario, items: Items, x: float) -> None:
     )
 
 
+def choose_and_solve(
+    prefix: str,
+) -> tuple[Scenario, Items, Solution, Curve] | None:
+    """Sidebar scenario picker and parameters, then the solved scenario.
+
+    An infeasible choice shows its one-sentence reason and returns None.
+    """
+    scenario = scenario_picker(f"{prefix}_scenario")
+    with st.sidebar:
+        st.subheader("Parameters")
+    items = parameter_inputs(scenario, prefix)
+    result = solved(scenario.id, items)
+    if isinstance(result, str):
+        st.error(result)
+        return None
+    solution, curve = result
+    return scenario, items, solution, curve
+
+
 # --- the page ----------------------------------------------------------------------
 
 
@@ -377,15 +396,10 @@ def render() -> None:
         "Pick a scenario and a point in the sidebar and watch the derivative "
         "emerge from difference quotients, and where those break down."
     )
-    scenario = scenario_picker(f"{PREFIX}_scenario")
-    with st.sidebar:
-        st.subheader("Parameters")
-    items = parameter_inputs(scenario, PREFIX)
-    result = solved(scenario.id, items)
-    if isinstance(result, str):
-        st.error(result)
+    chosen = choose_and_solve(PREFIX)
+    if chosen is None:
         return
-    solution, curve = result
+    scenario, items, solution, curve = chosen
     var = scenario.variable
     st.sidebar.divider()
     x = point_slider(

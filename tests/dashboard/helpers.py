@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -12,6 +13,29 @@ from streamlit.util import calc_hash
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "app.py"
 APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def streamlit_command(port: int, app: Path = APP) -> list[str]:
+    """``streamlit run APP``, headless on 127.0.0.1:``port`` (tests and benchmarks)."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app.relative_to(ROOT)) if app.is_relative_to(ROOT) else str(app),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
 """The browser selector for an app whose script has finished running."""
 
 
