@@ -825,8 +825,8 @@ def _show_fit(
     )
     if math.isfinite(fit.slope):
         hi = float(observations.prices.max())
-        if fit.slope < 0 and fit.intercept > 0:
-            hi = max(hi, min(fit.intercept / -fit.slope, 2 * hi))
+        if fit.zero_demand_price is not None:
+            hi = max(hi, min(fit.zero_demand_price, 2 * hi))
         xs = np.linspace(0.0, hi, 2)
         line = pd.DataFrame({"price": xs, "units": fit.predict(xs)})
         chart = chart + alt.Chart(line).mark_line(color="#e4572e").encode(

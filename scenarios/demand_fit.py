@@ -87,6 +87,13 @@ class DemandFit:
         """``-slope``: the scenarios' demand slope, positive for falling demand."""
         return -self.slope
 
+    @property
+    def zero_demand_price(self) -> float | None:
+        """The price [$] at which the fitted line reaches zero units, if it does."""
+        if self.slope < 0 and self.intercept > 0:
+            return self.intercept / -self.slope
+        return None
+
     def predict(self, prices: Sequence[float] | np.ndarray) -> np.ndarray:
         """Units the fitted line expects at ``prices``."""
         return self.intercept + self.slope * np.asarray(prices, dtype=float)

@@ -222,3 +222,11 @@ def test_parse_pairs_for_the_command_line():
         demand_fit.parse_pairs("30-1000")
     with pytest.raises(DemandDataError, match="negative"):
         demand_fit.parse_pairs("30:-1")
+
+
+def test_fitted_line_reaches_zero_demand_at_intercept_over_slope():
+    # Units = 1300 - 10 p is zero at p = 130.
+    fit = fit_demand([30, 50, 100], [1000, 800, 300])
+    assert fit.zero_demand_price == pytest.approx(130.0)
+    rising = fit_demand([10, 20], [100, 200])
+    assert rising.zero_demand_price is None
