@@ -1,22 +1,26 @@
-"""Dashboard timings: AppTest reruns, browser slider-to-update, cold start.
+"""Dashboard timings as ratios to a ten-line Streamlit app, measured in one run.
 
-Run from the repository root with ``.venv/bin/python benchmarks/app.py``.
-Prints a table and writes ``benchmarks/results/app.json``. A script, not a
-test: timings depend on the machine, so nothing here asserts on them; the
-targets are printed beside the measurements.
+Run from the repository root with ``.venv/bin/python benchmarks/app.py``
+(``--quick`` for fewer repeats while developing). Prints a table and writes
+``benchmarks/results/app.json``. A script, not a test: timings depend on the
+machine, so nothing here asserts on them. The targets are ratios to the peer,
+``benchmarks/toy_app.py`` (one slider, one metric, one Altair line chart of
+400 points), served beside the dashboard in the same run and the same Chromium.
 
-- **AppTest rerun**: median wall time of ``set_value(...).run()`` on the first
-  parameter slider, stepping through distinct values (so every rerun solves
-  afresh), for every scenario page; for the overview, a plain rerun.
-- **Slider to update**: in headless Chromium, the time from an ArrowRight key
-  press on a slider thumb to the new optimum on screen.
-- **Cold start**: from spawning ``streamlit run`` until the first page is
-  drawn in an already-open browser: the overview's table for the landing
-  page, both charts for a deep link to a scenario page; each on a fresh server.
+- **Slider to settled**: in headless Chromium, from an ArrowRight key press on
+  a page's first slider until the metrics (or, on a page without any, the main
+  text) have changed and the app reports ``data-test-script-state='notRunning'``.
+  The dashboard's pages and the toy app are measured in turn, page by page.
+- **AppTest rerun**: median wall time of ``set_value(...).run()`` on the same
+  slider, stepping through distinct values so every rerun computes afresh.
+- **Cold start**: from spawning ``streamlit run`` until the first metric is
+  shown in an already-open browser, for a deep link to a scenario page and for
+  the toy app, each on a fresh server, alternating.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -26,6 +30,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,10 +41,9 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from streamlit.util import calc_hash  # noqa: E402
 
 import scenarios  # noqa: E402
-from dashboard import format as fmt  # noqa: E402
-from tests.dashboard.helpers import streamlit_command  # noqa: E402
+from tests.dashboard.helpers import APP, APP_IDLE, streamlit_command  # noqa: E402
 
-APP = ROOT / "dashboard" / "app.py"
+TOY = ROOT / "benchmarks" / "toy_app.py"
 RESULTS = ROOT / "benchmarks" / "results" / "app.json"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -51,47 +55,82 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-TARGETS = {"rerun_ms": 50.0, "slider_to_update_ms": 300.0, "cold_start_s": 3.0}
-RERUNS = 15
-KEY_PRESSES = 8
+TARGET_RATIO = 1.5
+"""Slider-to-settled on a scenario page, and a deep link's cold start, vs the toy."""
 METRIC = "[data-testid='stMetricValue']"
+SLIDER = "[data-testid='stSlider'] input[type='range']"
+DEEP_LINK = "/headphone_pricing"
 
 
-def _slider_values(param: scenarios.Param, count: int) -> list[float]:
-    """``count`` distinct on-step values walking away from the default."""
-    places = fmt.step_decimals(param.step, param.min, param.default)
-    values, k = [], 1
-    while len(values) < count:
-        for sign in (1, -1):
-            v = round(param.default + sign * k * param.step, places)
-            if param.min <= v <= param.max and len(values) < count:
-                values.append(v)
-        k += 1
-    return values
+@dataclass(frozen=True)
+class Target:
+    """A page to time: its URL path, its script hash for AppTest, its slider."""
+
+    name: str
+    path: str
+    page_hash: str | None
+    slider: str
+    """CSS selector of the slider thumb to press."""
+    kind: str
+    """``toy``, ``scenario`` or ``tool``."""
 
 
-def apptest_reruns() -> dict[str, float]:
-    """Median rerun milliseconds per page, in AppTest."""
-    medians: dict[str, float] = {}
-    for page_id in [*scenarios.REGISTRY, "overview"]:
-        at = AppTest.from_file(str(APP), default_timeout=60)
-        at._page_hash = calc_hash(page_id)
-        at.run()
-        times = []
-        if page_id == "overview":
-            for _ in range(RERUNS):
-                start = time.perf_counter()
-                at.run()
-                times.append(time.perf_counter() - start)
-        else:
-            param = scenarios.get(page_id).params[0]
-            for value in _slider_values(param, RERUNS):
-                start = time.perf_counter()
-                at.slider(key=param.name).set_value(value).run()
-                times.append(time.perf_counter() - start)
-        assert not at.exception, [e.value for e in at.exception]
-        medians[page_id] = 1000 * statistics.median(times)
-    return medians
+def targets() -> list[Target]:
+    """The toy app, every scenario page, then the tool pages with a slider."""
+    pages = [Target("toy app", "/", None, SLIDER, "toy")]
+    for sid, scenario in scenarios.REGISTRY.items():
+        first = scenario.params[0].name
+        pages.append(
+            Target(
+                sid,
+                f"/{sid}",
+                calc_hash(sid),
+                f".st-key-{first} input[type='range']",
+                "scenario",
+            )
+        )
+    for url_path in ("derivative-lab", "gradient-descent", "compare", "cases"):
+        pages.append(
+            Target(url_path, f"/{url_path}", calc_hash(url_path), SLIDER, "tool")
+        )
+    return pages
+
+
+# --- AppTest ------------------------------------------------------------------
+
+
+def _slider_steps(slider, count: int) -> list[float]:
+    """``count`` distinct on-step values walking up from the slider's value."""
+    value, step = float(slider.value), float(slider.step)
+    lo, hi = float(slider.min), float(slider.max)
+    ups = [value + k * step for k in range(1, count + 1) if value + k * step <= hi]
+    downs = [value - k * step for k in range(1, count + 1) if value - k * step >= lo]
+    return [round(v, 10) for v in (ups + downs)[:count]]
+
+
+def apptest_rerun(target: Target, reruns: int) -> float | None:
+    """Median rerun milliseconds after moving the page's first slider."""
+    at = AppTest.from_file(
+        str(TOY if target.kind == "toy" else APP), default_timeout=60
+    )
+    if target.page_hash is not None:
+        at._page_hash = target.page_hash
+    at.run()
+    if not at.slider:
+        return None
+    key = at.slider[0].key
+    if target.kind == "scenario":
+        key = target.slider.split()[0].removeprefix(".st-key-")
+    times = []
+    for value in _slider_steps(at.slider(key=key), reruns):
+        start = time.perf_counter()
+        at.slider(key=key).set_value(value).run()
+        times.append(time.perf_counter() - start)
+    assert not at.exception, [e.value for e in at.exception]
+    return 1000 * statistics.median(times)
+
+
+# --- servers and the browser ----------------------------------------------------
 
 
 def _free_port() -> int:
@@ -100,17 +139,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start_server(port: int) -> subprocess.Popen:
+def _start_server(app: Path, port: int, db: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        streamlit_command(port),
+        streamlit_command(port, app),
         cwd=ROOT,
+        env={**os.environ, "SCENARIOS_DB": str(db)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
 
 
 def _wait_healthy(url: str) -> None:
-    for _ in range(1200):
+    for _ in range(3000):
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
                 if r.status == 200:
@@ -128,148 +168,224 @@ def _stop(server: subprocess.Popen) -> None:
         server.kill()
 
 
-# Both panels have drawn their curve (Vega renders SVG marks into the page).
-CHARTS_DRAWN = (
-    "() => document.querySelectorAll("
-    "\"[data-testid='stVegaLiteChart'] g.mark-line path\").length >= 2"
-)
-TABLE_DRAWN = "() => document.querySelectorAll('table a').length > 0"
-
-
-def _cold_start(browser, path: str, ready: str) -> tuple[float, float]:
-    """Seconds from spawning the server to healthy, and until ``ready`` holds.
-
-    ``ready`` is a JavaScript predicate: the page is drawn, charts included.
-    """
+def _cold_start(browser, app: Path, path: str, db: Path) -> float:
+    """Seconds from spawning the server until the first metric is on screen."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     start = time.perf_counter()
-    server = _start_server(port)
+    server = _start_server(app, port, db)
     try:
         _wait_healthy(url)
-        healthy = time.perf_counter() - start
         page.goto(f"{url}{path}")
-        page.wait_for_function(ready, timeout=60_000, polling=10)
-        shown = time.perf_counter() - start
+        page.wait_for_selector(METRIC, timeout=120_000)
+        return time.perf_counter() - start
     finally:
         page.close()
         _stop(server)
-    return healthy, shown
 
 
-def _slider_to_update(browser) -> list[float]:
-    """Milliseconds from a key press on a slider to the new optimum on screen."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = _start_server(port)
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    try:
-        _wait_healthy(url)
-        page.goto(f"{url}/uber_surge?demand_multiplier=2")
-        page.wait_for_selector(METRIC)
-        thumb = page.locator(".st-key-demand_multiplier input[type='range']")
-        times = []
-        for _ in range(KEY_PRESSES):
-            before = page.locator(METRIC).first.inner_text()
-            thumb.focus()
-            start = time.perf_counter()
-            page.keyboard.press("ArrowRight")
-            page.wait_for_function(
-                "([sel, old]) => document.querySelector(sel).innerText !== old",
-                arg=[METRIC, before],
-            )
-            times.append(1000 * (time.perf_counter() - start))
-            page.wait_for_selector(
-                "[data-testid='stApp'][data-test-script-state='notRunning']"
-            )
-    finally:
-        page.close()
-        _stop(server)
+# The text whose change says the rerun reached the screen: every metric, or
+# the main block's text on a page that shows none.
+_WATCHED = f"""() => {{
+    const metrics = [...document.querySelectorAll("{METRIC}")];
+    if (metrics.length) return metrics.map(m => m.innerText).join("|");
+    const main = document.querySelector("[data-testid='stMain']");
+    return main ? main.innerText : "";
+}}"""
+_SETTLED = f"""([old]) => {{
+    const now = ({_WATCHED})();
+    return now !== old && document.querySelector("{APP_IDLE}") !== null;
+}}"""
+
+
+def _presses(page, url: str, target: Target, count: int) -> list[float] | None:
+    """Milliseconds from each key press to the changed, settled page."""
+    page.goto(f"{url}{target.path}")
+    page.wait_for_selector(APP_IDLE, timeout=120_000)
+    page.wait_for_timeout(300)
+    page.wait_for_selector(APP_IDLE)
+    thumb = page.locator(target.slider).first
+    if page.locator(target.slider).count() == 0:
+        return None
+    times = []
+    key = "ArrowRight"
+    for _ in range(count):
+        before = page.evaluate(_WATCHED)
+        if thumb.evaluate("e => Number(e.value) >= Number(e.max)"):
+            key = "ArrowLeft"
+        thumb.focus()
+        start = time.perf_counter()
+        page.keyboard.press(key)
+        page.wait_for_function(_SETTLED, arg=[before], timeout=30_000)
+        times.append(1000 * (time.perf_counter() - start))
+        # Let the browser finish drawing before the next press.
+        page.wait_for_timeout(150)
     return times
 
 
-def browser_timings() -> dict[str, float] | None:
+def browser_timings(
+    pages: list[Target], presses: int, colds: int, db: Path
+) -> dict[str, object] | None:
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} not found: browser timings skipped")
         return None
     from playwright.sync_api import sync_playwright
 
+    out: dict[str, object] = {"slider_ms": {}, "cold_start_s": {}}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )
         try:
-            landing_health, landing = _cold_start(browser, "/", TABLE_DRAWN)
-            deep_health, deep = _cold_start(
-                browser, "/uber_surge?demand_multiplier=2", CHARTS_DRAWN
-            )
-            presses = _slider_to_update(browser)
+            cold_toy, cold_deep = [], []
+            for _ in range(colds):
+                cold_toy.append(_cold_start(browser, TOY, "/", db))
+                cold_deep.append(_cold_start(browser, APP, DEEP_LINK, db))
+            out["cold_start_s"] = {"toy app": cold_toy, DEEP_LINK: cold_deep}
+            ports = {"toy": _free_port(), "app": _free_port()}
+            servers = {
+                "toy": _start_server(TOY, ports["toy"], db),
+                "app": _start_server(APP, ports["app"], db),
+            }
+            try:
+                urls = {k: f"http://127.0.0.1:{p}" for k, p in ports.items()}
+                for url in urls.values():
+                    _wait_healthy(url)
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                toy = next(t for t in pages if t.kind == "toy")
+                # The toy app in turn with each page, so drift hits both alike.
+                toy_runs: list[float] = []
+                for target in pages:
+                    if target.kind == "toy":
+                        continue
+                    toy_runs += _presses(page, urls["toy"], toy, presses) or []
+                    out["slider_ms"][target.name] = _presses(
+                        page, urls["app"], target, presses
+                    )
+                    print(f"  browser: {target.name} done", flush=True)
+                out["slider_ms"]["toy app"] = toy_runs
+                page.close()
+            finally:
+                for server in servers.values():
+                    _stop(server)
         finally:
             browser.close()
-    return {
-        "cold_start_overview_s": landing,
-        "cold_start_overview_server_ready_s": landing_health,
-        "cold_start_scenario_page_s": deep,
-        "cold_start_scenario_page_server_ready_s": deep_health,
-        "slider_to_update_ms": statistics.median(presses),
-        "slider_to_update_max_ms": max(presses),
-    }
+    return out
+
+
+# --- report ---------------------------------------------------------------------
+
+
+def _median(values) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _ratio(value: float | None, peer: float | None) -> str:
+    return "—" if value is None or not peer else f"{value / peer:.2f}×"
 
 
 def main() -> None:
-    reruns = apptest_reruns()
-    browser = browser_timings()
-    scenario_reruns = {k: v for k, v in reruns.items() if k != "overview"}
-    rows = [
-        (f"AppTest rerun: {k}", f"{v:.1f} ms", "≤ 50 ms") for k, v in reruns.items()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--pages", nargs="*", help="only these pages (and the toy)")
+    args = parser.parse_args()
+    presses, reruns, colds = (10, 8, 1) if args.quick else (12, 15, 3)
+    pages = [
+        t
+        for t in targets()
+        if not args.pages or t.kind == "toy" or t.name in args.pages
     ]
-    rows.append(
-        (
-            "AppTest rerun: worst scenario page",
-            f"{max(scenario_reruns.values()):.1f} ms",
-            "≤ 50 ms",
-        )
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "cases.sqlite3"
+        os.environ["SCENARIOS_DB"] = str(db)
+        rerun = {t.name: apptest_rerun(t, reruns) for t in pages}
+        print("  AppTest reruns done", flush=True)
+        browser = browser_timings(pages, presses, colds, db)
+
+    toy_rerun = rerun["toy app"]
+    slider = browser["slider_ms"] if browser else {}
+    toy_slider = _median(slider.get("toy app"))
+    header = (
+        "page",
+        "slider→settled",
+        "× toy",
+        "range",
+        "AppTest rerun",
+        "× toy",
     )
-    if browser:
-        rows += [
+    rows = []
+    for t in pages:
+        times = slider.get(t.name)
+        med = _median(times)
+        rows.append(
             (
-                "Browser: slider key press to new optimum (median)",
-                f"{browser['slider_to_update_ms']:.0f} ms",
-                "≤ 300 ms",
-            ),
-            (
-                "Browser: slider key press to new optimum (max)",
-                f"{browser['slider_to_update_max_ms']:.0f} ms",
-                "",
-            ),
-            (
-                "Cold start to overview (server ready)",
-                f"{browser['cold_start_overview_s']:.2f} s "
-                f"({browser['cold_start_overview_server_ready_s']:.2f} s)",
-                "≤ 3 s",
-            ),
-            (
-                "Cold start to /uber_surge, charts drawn (server ready)",
-                f"{browser['cold_start_scenario_page_s']:.2f} s "
-                f"({browser['cold_start_scenario_page_server_ready_s']:.2f} s)",
-                "≤ 3 s",
-            ),
-        ]
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure':<{width}}  {'result':>18}  target")
-    print(f"{'-' * width}  {'-' * 18}  ------")
-    for name, value, target in rows:
-        print(f"{name:<{width}}  {value:>18}  {target}")
+                t.name,
+                "—" if med is None else f"{med:.0f} ms",
+                "—" if t.kind == "toy" else _ratio(med, toy_slider),
+                "—" if not times else f"{min(times):.0f}–{max(times):.0f} ms",
+                "—" if rerun[t.name] is None else f"{rerun[t.name]:.1f} ms",
+                "—" if t.kind == "toy" else _ratio(rerun[t.name], toy_rerun),
+            )
+        )
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(6)]
+    line = "  ".join(
+        f"{{:<{w}}}" if i == 0 else f"{{:>{w}}}" for i, w in enumerate(widths)
+    )
+    print(line.format(*header))
+    print(line.format(*("-" * w for w in widths)))
+    for row in rows:
+        print(line.format(*row))
+    scenario_ratios = [
+        _median(slider.get(t.name)) / toy_slider
+        for t in pages
+        if t.kind == "scenario" and slider.get(t.name) and toy_slider
+    ]
+    cold = browser["cold_start_s"] if browser else {}
+    cold_toy, cold_deep = _median(cold.get("toy app")), _median(cold.get(DEEP_LINK))
+    print()
+    if scenario_ratios:
+        print(
+            f"worst scenario page, slider→settled: {max(scenario_ratios):.2f}× toy "
+            f"(target ≤ {TARGET_RATIO}×)"
+        )
+    if cold_toy and cold_deep:
+        print(
+            f"cold start to first metric: toy {cold_toy:.2f} s, {DEEP_LINK} "
+            f"{cold_deep:.2f} s = {cold_deep / cold_toy:.2f}× toy "
+            f"(target ≤ {TARGET_RATIO}×)"
+        )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         json.dumps(
             {
-                "apptest_rerun_median_ms": reruns,
-                "browser": browser,
-                "targets": TARGETS,
-                "reruns_per_page": RERUNS,
-                "key_presses": KEY_PRESSES,
+                "slider_to_settled_ms": slider,
+                "slider_to_settled_median_ms": {
+                    k: _median(v) for k, v in slider.items()
+                },
+                "apptest_rerun_median_ms": rerun,
+                "cold_start_s": cold,
+                "ratios_to_toy": {
+                    "slider_to_settled": {
+                        t.name: (_median(slider.get(t.name)) or 0) / toy_slider
+                        for t in pages
+                        if t.kind != "toy" and slider.get(t.name) and toy_slider
+                    },
+                    "apptest_rerun": {
+                        t.name: rerun[t.name] / toy_rerun
+                        for t in pages
+                        if t.kind != "toy" and rerun[t.name] is not None
+                    },
+                    "cold_start_deep_link": (
+                        cold_deep / cold_toy if cold_toy and cold_deep else None
+                    ),
+                },
+                "target_ratio": TARGET_RATIO,
+                "key_presses_per_page": presses,
+                "reruns_per_page": reruns,
+                "cold_starts": colds,
                 "machine": {
                     "python": platform.python_version(),
                     "streamlit": streamlit.__version__,
