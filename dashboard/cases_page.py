@@ -15,14 +15,8 @@ import streamlit as st
 
 import scenarios
 from scenarios import Scenario
-from scenarios.storage import (
-    Case,
-    StorageError,
-    load_case,
-    summary_csv,
-    summary_frame,
-    summary_report,
-)
+from scenarios.reports import load_case, summary_csv, summary_frame, summary_report
+from scenarios.storage import Case, StorageError
 
 from . import format as fmt
 from .whatif_sections import _PENDING, plain, quoted, store
@@ -242,18 +236,11 @@ def render(pages: Mapping[str, object] | None = None) -> None:
     """
     st.title(TITLE)
     _show_flash()
-    case_store = store()
     try:
-        all_cases = case_store.list()
+        all_cases = store().list()
     except StorageError as exc:
+        # One sentence; every scenario page keeps working without the store.
         st.error(plain(str(exc)))
-        st.caption(
-            plain(
-                "Saved cases are unavailable until the file is fixed; every "
-                "scenario page still works. The file is set by the "
-                "SCENARIOS_DB environment variable."
-            )
-        )
         return
     if not all_cases:
         st.info(

@@ -109,11 +109,7 @@ def f_text(scenario: Scenario, value: float) -> str:
 
 def small_quantity(scenario: Scenario, value: float) -> str:
     """An x-sized amount that may be tiny: ``$0.00011`` rather than ``$0.00``."""
-    unit = scenario.variable.unit
-    text = fmt.number(value, sig=2, zero_below=0)
-    if unit.startswith("$"):
-        return text.replace(fmt.MINUS, fmt.MINUS + "$") if value < 0 else f"${text}"
-    return f"{text} {unit}".strip()
+    return fmt.small_quantity(value, scenario.variable.unit)
 
 
 def _axis_title(label: str, unit: str) -> str:

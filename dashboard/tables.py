@@ -28,7 +28,7 @@ class Table:
         return self.csv.to_csv(index=False).encode("utf-8")
 
 
-OUTSIDE = " (outside the range)"
+OUTSIDE = fmt.OUTSIDE
 
 
 def points_table(scenario: Scenario, reports: Sequence[PointReport]) -> Table:

@@ -29,12 +29,8 @@ import scenarios
 from scenarios import Scenario, Solution
 from scenarios import demand_fit as fitting
 from scenarios import sensitivity as sens
-from scenarios.storage import (
-    CaseStore,
-    DuplicateCaseError,
-    StorageError,
-    load_case,
-)
+from scenarios.reports import load_case
+from scenarios.storage import CaseStore, DuplicateCaseError, StorageError
 
 from . import charts
 from . import format as fmt
@@ -69,7 +65,7 @@ def quoted(name: str) -> str:
 
 
 def store() -> CaseStore:
-    """The case store at ``$SCENARIOS_DB`` (or the default path), read afresh."""
+    """The configured case store (``$SCENARIOS_DATABASE_URL`` or the SQLite file)."""
     return CaseStore()
 
 
@@ -217,7 +213,7 @@ def render_save_case(
     params: Mapping[str, float],
     solution: Solution | None = None,
 ) -> None:
-    """ "Save as case": a name box that stores the current sliders in SQLite.
+    """ "Save as case": a name box that stores the current sliders in the database.
 
     Beside it, the scenario's saved cases can be loaded back into the sliders.
     A case file that cannot be used gives one plain sentence; the page goes on.
@@ -802,7 +798,7 @@ def _show_fit(
     )
     c.metric(
         "R²",
-        "—" if not math.isfinite(fit.r2) else f"{fit.r2:.3f}",
+        fmt.r_squared(fit.r2),
         help="Share of the variation in units sold that the line explains.",
     )
     for warning in fit.warnings:

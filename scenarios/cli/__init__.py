@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from .common import CliError
 
-COMMAND_MODULES = ("core", "whatif", "learning")
+COMMAND_MODULES = ("core", "whatif", "learning", "fitting")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,8 +38,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_SHOWN_SYMBOLS = "−×⁻⁰¹²³⁴⁵⁶⁷⁸⁹—∞′″²÷"
+"""Characters the shared formatter writes beyond ASCII."""
+
+
+def _print_what_it_can(stream: object) -> None:
+    """Let a stream whose code page lacks ``−`` or ``×10⁻⁵`` print ``?`` instead.
+
+    A redirected stdout on a legacy Windows code page would otherwise raise
+    UnicodeEncodeError halfway through a table.
+    """
+    try:
+        _SHOWN_SYMBOLS.encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit status (2 on any bad input)."""
+    _print_what_it_can(sys.stdout)
+    _print_what_it_can(sys.stderr)
     try:
         args = build_parser().parse_args(argv)
         return int(args.handler(args) or 0)

@@ -8,6 +8,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from .. import formatting
 from ..model import Scenario
 from ..registry import get
 
@@ -66,24 +67,33 @@ def print_json(payload: Mapping[str, Any]) -> None:
     print(json.dumps(payload, indent=2, allow_nan=False))
 
 
-def fmt(value: float) -> str:
-    """A number for the terminal: up to 10 significant digits, no float tails."""
+def fmt(value: float, sig: int = 4) -> str:
+    """A bare number as the dashboard writes it: ``30,250``, ``9.027``, ``−10``.
+
+    One formatter serves both front ends (:mod:`scenarios.formatting`).
+    """
+    return formatting.number(value, sig)
+
+
+def with_unit(value: float, unit: str, sig: int = 4) -> str:
+    """A quantity as the dashboard writes it: ``$75.00``, ``$30,250``, ``9 hours``."""
+    return formatting.quantity(value, unit, sig)
+
+
+def plain(value: float) -> str:
+    """A number as typed on the command line: ``1300``, ``-10``, ``0.051``.
+
+    For text a user copies back into ``--set NAME=VALUE``: no separators, an
+    ASCII minus, up to 10 significant digits and no float tails.
+    """
     if value == 0:
         return "0"
     return f"{value:.10g}"
 
 
-def with_unit(value: float, unit: str) -> str:
-    """``$75``, ``9.03 hours``, ``0.8``: the unit where a reader expects it."""
-    if unit == "$":
-        return f"-${fmt(-value)}" if value < 0 else f"${fmt(value)}"
-    return f"{fmt(value)} {unit}".rstrip()
-
-
 def print_table(headers: list[str], rows: list[list[str]]) -> None:
-    """A plain aligned text table."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+    """A plain aligned text table, columns two spaces apart."""
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    lines = [headers, ["-" * w for w in widths], *rows]
+    for line in lines:
+        print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())

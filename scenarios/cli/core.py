@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from ..analysis import evaluate_points
+from ..analysis import PointReport, evaluate_points
+from ..formatting import OUTSIDE, advice_text, signed, signed_quantity, slope_unit
+from ..formatting import with_unit as label_with_unit
 from ..goalseek import seek, seek_param
+from ..model import Scenario
 from ..registry import REGISTRY
 from ..solver import solve
 from .common import (
@@ -87,10 +90,11 @@ def run_solve(args: argparse.Namespace) -> int:
     print(f"  best {var.label.lower()}: {with_unit(sol.x, var.unit)}")
     value = with_unit(sol.value, scenario.objective_unit)
     print(f"  {scenario.objective_label.lower()} there: {value}")
-    print(f"  kind: {sol.kind} (f'' = {fmt(sol.second_derivative)})")
+    print(f"  kind: {sol.kind} (f″(x*) = {fmt(sol.second_derivative)})")
     if sol.on_boundary:
         where = "upper" if sol.boundary_side == "upper" else "lower"
-        print(f"  at the {where} end of the range; f' there = {fmt(sol.derivative)}")
+        slope = signed_quantity(sol.derivative, slope_unit(scenario))
+        print(f"  at the {where} end of the range; f′ there = {slope}")
     return 0
 
 
@@ -101,7 +105,6 @@ def run_table(args: argparse.Namespace) -> int:
     if not points:
         raise CliError("--at needs at least one number")
     reports = evaluate_points(scenario, points, params)
-    derived = [d.name for d in scenario.derived]
     if args.json:
         print_json(
             {
@@ -123,14 +126,40 @@ def run_table(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    headers = ["", scenario.variable.name, "f(x)", "f'(x)", "advice", "gap", *derived]
+    print_table(*points_text(scenario, reports))
+    return 0
+
+
+def points_text(
+    scenario: Scenario, reports: list[PointReport]
+) -> tuple[list[str], list[list[str]]]:
+    """The headers and cells of ``table``: the dashboard's points table, as text.
+
+    Cells read exactly as on the page; headers are shorter, to fit a terminal.
+    """
+    var, unit = scenario.variable, scenario.objective_unit
+    headers = [
+        "point",
+        var.label.lower(),
+        scenario.objective_label.lower(),
+        label_with_unit("f′", slope_unit(scenario)),
+        "advice",
+        "gap",
+        *(d.label.lower() for d in scenario.derived),
+    ]
     rows = [
-        [r.label, fmt(r.x), fmt(r.value), fmt(r.derivative), r.advice, fmt(r.gap)]
-        + [fmt(r.derived[d]) for d in derived]
+        [
+            r.label + ("" if r.in_domain else OUTSIDE),
+            with_unit(r.x, var.unit),
+            with_unit(r.value, unit),
+            signed(r.derivative),
+            advice_text(r.advice, scenario),
+            with_unit(r.gap, unit),
+            *(with_unit(r.derived[d.name], d.unit) for d in scenario.derived),
+        ]
         for r in reports
     ]
-    print_table(headers, rows)
-    return 0
+    return headers, rows
 
 
 def run_seek(args: argparse.Namespace) -> int:
@@ -153,19 +182,25 @@ def run_seek(args: argparse.Namespace) -> int:
                 }
             )
         else:
-            print(f"{args.param} = {fmt(value)} makes f({fmt(at)}) = {fmt(target)}")
+            param = scenario.param(args.param)
+            print(
+                f"{args.param} = {with_unit(value, param.unit, sig=5)} makes "
+                f"f({with_unit(at, scenario.variable.unit)}) = "
+                f"{with_unit(target, scenario.objective_unit)}"
+            )
         return 0
     if args.at is not None:
         raise CliError("--at goes with --param")
     xs = seek(scenario, target, params)
     if not xs:
         raise CliError(
-            f"{scenario.objective_label} never reaches {fmt(target)} on the "
+            f"{scenario.objective_label} never reaches "
+            f"{with_unit(target, scenario.objective_unit)} on the "
             f"{scenario.variable.label.lower()} range"
         )
     if args.json:
         print_json({"scenario": scenario.id, "target": target, "x": xs})
     else:
         for x in xs:
-            print(fmt(x))
+            print(with_unit(x, scenario.variable.unit, sig=5))
     return 0

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import math
 
+from ..formatting import signed, small_quantity
 from ..learning import MAX_STEPS_LIMIT, WORSENING_PATIENCE, Descent, descend
+from ..model import Scenario
 from .common import (
     CliError,
     add_json_option,
@@ -13,9 +15,11 @@ from .common import (
     fmt,
     number,
     parse_overrides,
+    plain,
     print_json,
     print_table,
     scenario_arg,
+    with_unit,
 )
 
 STOP_MESSAGES = {
@@ -62,15 +66,28 @@ def _whole_number(text: str, what: str) -> int:
     return int(value)
 
 
-def stop_message(run: Descent) -> str:
-    """One line saying why the run stopped."""
-    escaped = "" if run.escaped_to is None else fmt(run.escaped_to)
+def stop_message(run: Descent, scenario: Scenario | None = None) -> str:
+    """One line saying why the run stopped.
+
+    With ``scenario``, numbers read as on the dashboard (``less than $0.00011``);
+    without, as typed (``less than 0.00011``), which is what the JSON keeps.
+    """
+    if scenario is None:
+        x_tol, g_tol = plain(run.x_tolerance), plain(run.gradient_tolerance)
+        escaped = "" if run.escaped_to is None else plain(run.escaped_to)
+        steps = str(run.iterations)
+    else:
+        unit = scenario.variable.unit
+        x_tol = small_quantity(run.x_tolerance, unit)
+        g_tol = fmt(run.gradient_tolerance, sig=2)
+        escaped = "" if run.escaped_to is None else with_unit(run.escaped_to, unit)
+        steps = f"{run.iterations:,}"
     return STOP_MESSAGES[run.reason].format(
-        x_tol=fmt(run.x_tolerance),
-        g_tol=fmt(run.gradient_tolerance),
+        x_tol=x_tol,
+        g_tol=g_tol,
         patience=WORSENING_PATIENCE,
         escaped=escaped,
-        steps=run.iterations,
+        steps=steps,
     )
 
 
@@ -118,15 +135,24 @@ def run_descend(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    var = scenario.variable.name
+    var = scenario.variable
+    start = with_unit(run.start, var.unit)
     print(
-        f"{scenario.title}: gradient {run.direction} from {var} = {fmt(run.start)} "
+        f"{scenario.title}: gradient {run.direction} from {var.name} = {start} "
         f"at learning rate {fmt(run.learning_rate)}"
     )
     print_table(
-        ["step", var, "f(x)", "f'(x)"],
-        [[str(s.step), fmt(s.x), fmt(s.value), fmt(s.derivative)] for s in run.steps],
+        ["step", var.name, "f(x)", "f′(x)"],
+        [
+            [
+                f"{s.step:,}",
+                with_unit(s.x, var.unit),
+                with_unit(s.value, scenario.objective_unit),
+                signed(s.derivative, sig=6),
+            ]
+            for s in run.steps
+        ],
     )
     print(f"status: {run.status}")
-    print(stop_message(run))
+    print(stop_message(run, scenario))
     return 0

@@ -1,4 +1,4 @@
-"""What-if commands: sweep, fit-demand, and cases (list, export)."""
+"""What-if commands: sweep, fit-demand, and cases (list, save, export)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,23 @@ from pathlib import Path
 import numpy as np
 
 from ..demand_fit import FIT_TARGETS, fit_demand, fit_to_params, parse_pairs
+from ..formatting import r_squared
 from ..registry import get
+from ..reports import summary_csv, summary_report
 from ..sensitivity import MAX_GRID, MAX_POINTS, one_way, two_way
-from ..storage import CaseStore, StorageError, summary_csv, summary_report
+from ..storage import CaseStore, DuplicateCaseError, StorageError
+from . import fitting
 from .common import (
     CliError,
     add_json_option,
     add_set_option,
     fmt,
     parse_overrides,
+    plain,
     print_json,
     print_table,
     scenario_arg,
+    with_unit,
 )
 
 
@@ -70,16 +75,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="ID",
         help=f"also print the slider values for {' or '.join(FIT_TARGETS)}",
     )
+    fitting.add_model_options(p)
     add_json_option(p)
     p.set_defaults(handler=run_fit_demand)
 
-    cases = subparsers.add_parser("cases", help="saved cases: list or export")
+    cases = subparsers.add_parser("cases", help="saved cases: list, save or export")
     actions = cases.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = actions.add_parser("list", help="saved cases, optionally of one scenario")
     p.add_argument("--scenario", metavar="ID")
     _add_db_option(p)
     add_json_option(p)
     p.set_defaults(handler=run_cases_list)
+
+    p = actions.add_parser("save", help="save parameter values as a named case")
+    p.add_argument("--scenario", required=True, metavar="ID")
+    p.add_argument("--name", required=True, metavar="NAME")
+    add_set_option(p)
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="overwrite a case of the same name instead of refusing",
+    )
+    _add_db_option(p)
+    add_json_option(p)
+    p.set_defaults(handler=run_cases_save)
 
     p = actions.add_parser("export", help="a scenario's summary report as CSV")
     p.add_argument("--scenario", required=True, metavar="ID")
@@ -91,7 +110,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--db", metavar="FILE", help="case file (default: $SCENARIOS_DB or data/)"
+        "--db",
+        metavar="FILE|URL",
+        help="a SQLite file or a database URL (default: $SCENARIOS_DATABASE_URL, "
+        "else $SCENARIOS_DB, else data/cases.sqlite3)",
     )
 
 
@@ -133,6 +155,7 @@ def run_sweep(args: argparse.Namespace) -> int:
                 }
             )
             return 0
+        unit = scenario.param(names[0]).unit
         rows = []
         for theta, x, v, edge, here in zip(
             sweep.values,
@@ -143,13 +166,13 @@ def run_sweep(args: argparse.Namespace) -> int:
             strict=True,
         ):
             if math.isnan(x):
-                rows.append([fmt(theta), "infeasible", "", "", ""])
+                rows.append([with_unit(theta, unit), "infeasible", "", "", ""])
                 continue
             rows.append(
                 [
-                    fmt(theta),
-                    fmt(x),
-                    fmt(v),
+                    with_unit(theta, unit),
+                    with_unit(x, var.unit),
+                    with_unit(v, scenario.objective_unit),
                     "range end" if edge else "",
                     "current" if here else "",
                 ]
@@ -176,9 +199,18 @@ def run_sweep(args: argparse.Namespace) -> int:
     table = grid.optimum if args.of == "optimum" else grid.objective
     what = f"best {var.name}" if args.of == "optimum" else "f(x*)"
     print(f"{what}: rows {grid.y_param}, columns {grid.x_param}")
-    headers = [f"{grid.y_param} \\ {grid.x_param}", *(fmt(v) for v in grid.x_values)]
+    x_unit = scenario.param(grid.x_param).unit
+    y_unit = scenario.param(grid.y_param).unit
+    headers = [
+        f"{grid.y_param} \\ {grid.x_param}",
+        *(with_unit(v, x_unit) for v in grid.x_values),
+    ]
+    cell_unit = var.unit if args.of == "optimum" else scenario.objective_unit
     rows = [
-        [fmt(y), *("-" if math.isnan(c) else f"{c:.6g}" for c in row)]
+        [
+            with_unit(y, y_unit),
+            *("-" if math.isnan(c) else with_unit(c, cell_unit) for c in row),
+        ]
         for y, row in zip(grid.y_values, table, strict=True)
     ]
     print_table(headers, rows)
@@ -188,6 +220,10 @@ def run_sweep(args: argparse.Namespace) -> int:
 
 
 def run_fit_demand(args: argparse.Namespace) -> int:
+    if args.model is not None:
+        return fitting.run_model_fit(args)
+    if args.cost is not None:
+        raise CliError("--cost needs --model")
     observations = parse_pairs(args.obs)
     fit = fit_demand(observations.prices, observations.units)
     if fit.distinct_prices < 2:
@@ -212,10 +248,10 @@ def run_fit_demand(args: argparse.Namespace) -> int:
         return 0
     print(f"intercept  {fmt(fit.intercept)}")
     print(f"slope      {fmt(fit.slope)}")
-    print(f"r2         {'undefined' if math.isnan(fit.r2) else fmt(fit.r2)}")
+    print(f"r2         {r_squared(fit.r2)}")
     if mapped is not None and mapped.params is not None:
         for name, value in mapped.params.items():
-            print(f"--set {name}={fmt(value)}")
+            print(f"--set {name}={plain(value)}")
     for warning in fit.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if mapped is not None:
@@ -238,17 +274,7 @@ def run_cases_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json(
             {
-                "cases": [
-                    {
-                        "id": c.id,
-                        "scenario": c.scenario_id,
-                        "name": c.name,
-                        "params": c.params,
-                        "created_at": c.created_at,
-                        "updated_at": c.updated_at,
-                    }
-                    for c in cases
-                ]
+                "cases": [_case_json(c) for c in cases]
             }
         )
         return 0
@@ -261,11 +287,41 @@ def run_cases_list(args: argparse.Namespace) -> int:
             c.scenario_id,
             c.name,
             c.updated_at[:19].replace("T", " "),
-            " ".join(f"{k}={fmt(v)}" for k, v in c.params.items()),
+            " ".join(f"{k}={plain(v)}" for k, v in c.params.items()),
         ]
         for c in cases
     ]
     print_table(["id", "scenario", "name", "updated (UTC)", "params"], rows)
+    return 0
+
+
+def _case_json(case) -> dict:
+    return {
+        "id": case.id,
+        "scenario": case.scenario_id,
+        "name": case.name,
+        "params": case.params,
+        "created_at": case.created_at,
+        "updated_at": case.updated_at,
+    }
+
+
+def run_cases_save(args: argparse.Namespace) -> int:
+    scenario = scenario_arg(args.scenario)
+    params = parse_overrides(scenario, args.overrides)
+    try:
+        case = _store(args).save(scenario.id, args.name, params, replace=args.replace)
+    except DuplicateCaseError:
+        raise CliError(
+            f"a case called {args.name.strip()!r} already exists for "
+            f"{scenario.id}; pass --replace to overwrite it"
+        ) from None
+    except StorageError as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        print_json(_case_json(case))
+        return 0
+    print(f"saved case {case.name!r} (id {case.id}) for {case.scenario_id}")
     return 0
 
 

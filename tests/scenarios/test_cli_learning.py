@@ -48,7 +48,7 @@ def test_descend_text_prints_a_table_and_the_status(capsys):
     )
     assert code == 0
     lines = out.splitlines()
-    assert lines[1].split() == ["step", "alpha", "f(x)", "f'(x)"]
+    assert lines[1].split() == ["step", "alpha", "f(x)", "f\u2032(x)"]
     assert lines[3].split()[:2] == ["0", "0.2"]
     assert lines[4].split()[:2] == ["1", "0.32"]
     assert "status: converged" in out

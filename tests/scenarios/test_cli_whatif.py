@@ -7,7 +7,6 @@ import json
 import pytest
 
 from scenarios.cli import main
-from scenarios.storage import CaseStore
 
 
 def run(capsys, *argv):
@@ -46,7 +45,7 @@ def test_one_way_sweep_text_marks_the_current_value(capsys):
     code, out, _ = run(capsys, "sweep", "headphone_pricing", "--param", "unit_cost")
     assert code == 0
     line = next(row for row in out.splitlines() if "current" in row)
-    assert line.split()[:2] == ["20", "75"]
+    assert line.split()[:3] == ["$20.00", "$75.00", "$30,250"]
 
 
 def test_one_way_sweep_honours_set(capsys):
@@ -146,7 +145,7 @@ def test_fit_demand_prints_intercept_slope_and_r2(capsys):
     code, out, _ = run(capsys, "fit-demand", "--obs", "30:1000,50:800,100:300")
     assert code == 0
     lines = dict(line.split() for line in out.splitlines())
-    assert lines == {"intercept": "1300", "slope": "-10", "r2": "1"}
+    assert lines == {"intercept": "1,300", "slope": "\u221210", "r2": "1.000"}
 
 
 def test_fit_demand_json_with_scenario_mapping(capsys):
@@ -184,16 +183,25 @@ def test_fit_demand_bad_input_exits_2(capsys, obs):
     assert code == 2 and out == "" and err.count("\n") == 1
 
 
-def test_cases_list_and_export(capsys, db):
-    store = CaseStore()
+def test_cases_list_and_export(capsys, store):
     store.save("headphone_pricing", "Base", {"unit_cost": 20})
     store.save("headphone_pricing", 'Cheap "supplier"', {"unit_cost": 10})
     store.save("uber_surge", "Rush", {"demand_multiplier": 2})
 
     code, out, _ = run(capsys, "cases", "list", "--json")
     assert code == 0
-    names = [c["name"] for c in json.loads(out)["cases"]]
-    assert names == ["Base", 'Cheap "supplier"', "Rush"]
+    listed = json.loads(out)["cases"]
+    assert [c["name"] for c in listed] == ["Base", 'Cheap "supplier"', "Rush"]
+    assert set(listed[0]) == {
+        "id",
+        "scenario",
+        "name",
+        "params",
+        "created_at",
+        "updated_at",
+    }
+    assert listed[2]["scenario"] == "uber_surge"
+    assert listed[2]["params"] == {"demand_multiplier": 2.0}
 
     code, out, _ = run(capsys, "cases", "list", "--scenario", "uber_surge")
     assert code == 0 and "Rush" in out and "Base" not in out
@@ -215,8 +223,8 @@ def test_cases_list_and_export(capsys, db):
     assert [float(v) for v in optimum[3:]] == pytest.approx([75, 70, 5])
 
 
-def test_cases_export_to_a_file(capsys, db, tmp_path):
-    CaseStore().save("study_time", "Lesson", {})
+def test_cases_export_to_a_file(capsys, store, tmp_path):
+    store.save("study_time", "Lesson", {})
     target = tmp_path / "report.csv"
     code, out, _ = run(
         capsys, "cases", "export", "--scenario", "study_time", "--output", str(target)
@@ -225,7 +233,7 @@ def test_cases_export_to_a_file(capsys, db, tmp_path):
     assert target.read_text(encoding="utf-8").startswith("key,Quantity,Unit,Lesson")
 
 
-def test_cases_with_nothing_saved(capsys, db):
+def test_cases_with_nothing_saved(capsys, store):
     code, out, _ = run(capsys, "cases", "list")
     assert code == 0 and "no saved cases" in out
     code, _, err = run(capsys, "cases", "export", "--scenario", "study_time")
@@ -239,9 +247,82 @@ def test_cases_on_a_corrupt_file_exit_2_with_a_sentence(capsys, db):
     assert "damaged" in err and err.count("\n") == 1
 
 
-def test_cases_export_bad_base_exits_2(capsys, db):
-    CaseStore().save("study_time", "Lesson", {})
+def test_cases_export_bad_base_exits_2(capsys, store):
+    store.save("study_time", "Lesson", {})
     code, _, err = run(
         capsys, "cases", "export", "--scenario", "study_time", "--base", "Nope"
     )
     assert code == 2 and "not among" in err
+
+
+def test_cases_save_stores_every_parameter_with_the_overrides(capsys, store):
+    code, out, err = run(
+        capsys,
+        "cases",
+        "save",
+        "--scenario",
+        "headphone_pricing",
+        "--name",
+        "<b>Supplier</b> +$10",
+        "--set",
+        "unit_cost=30",
+    )
+    assert code == 0 and err == ""
+    assert "<b>Supplier</b> +$10" in out
+    saved = store.find("headphone_pricing", "<b>Supplier</b> +$10")
+    # The rest take the lesson's defaults: intercept 1300, slope 10.
+    assert saved.params == {
+        "unit_cost": 30.0,
+        "demand_intercept": 1300.0,
+        "demand_slope": 10.0,
+    }
+    code, out, _ = run(capsys, "cases", "list", "--json")
+    listed = json.loads(out)["cases"]
+    assert [(c["name"], c["scenario"], c["params"]) for c in listed] == [
+        ("<b>Supplier</b> +$10", "headphone_pricing", saved.params)
+    ]
+
+
+def test_cases_save_refuses_a_duplicate_unless_replace(capsys, store):
+    argv = ["cases", "save", "--scenario", "study_time", "--name", "Plan"]
+    assert run(capsys, *argv)[0] == 0
+    code, out, err = run(capsys, *argv, "--set", "fatigue_cost=3.5")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "already exists" in err and "--replace" in err
+    assert store.find("study_time", "Plan").params["fatigue_cost"] == 2.0
+    code, out, _ = run(
+        capsys, *argv, "--set", "fatigue_cost=3.5", "--replace", "--json"
+    )
+    assert code == 0
+    assert json.loads(out)["params"]["fatigue_cost"] == 3.5
+    assert [c.params["fatigue_cost"] for c in store.list()] == [3.5]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--name", ""], "Give the case a name"),
+        (["--name", "x", "--set", "unit_cost=oops"], "unit_cost"),
+        (["--name", "x", "--set", "nope=1"], "nope"),
+    ],
+)
+def test_cases_save_bad_input_exits_2_with_one_line(capsys, store, extra, message):
+    argv = ["cases", "save", "--scenario", "headphone_pricing", *extra]
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and err.count("\n") == 1 and message in err
+    assert store.list() == []
+
+
+def test_cases_save_to_an_unreachable_server_exits_2(capsys):
+    code, _, err = run(
+        capsys,
+        "cases",
+        "save",
+        "--scenario",
+        "study_time",
+        "--name",
+        "x",
+        "--db",
+        "postgresql+psycopg://nobody@127.0.0.1:9/cases",
+    )
+    assert code == 2 and err.count("\n") == 1 and "cannot be reached" in err
