@@ -184,25 +184,65 @@ def _is_blank(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def _check_pair(row: int, price: object, units: object) -> tuple[float, float] | BadRow:
-    if _is_blank(price) and _is_blank(units):
+def _check_cells(
+    row: int,
+    x: object,
+    y: object,
+    names: tuple[str, str] = ("price", "units"),
+    nonnegative: bool = True,
+) -> tuple[float, float] | BadRow:
+    """Two cells as numbers, or the BadRow saying what is wrong with them."""
+    if _is_blank(x) and _is_blank(y):
         return BadRow(row, "empty")
-    if _is_blank(price):
-        return BadRow(row, "no price")
-    if _is_blank(units):
-        return BadRow(row, "no units")
-    p, q = _number(price), _number(units)
-    if p is None:
-        return BadRow(row, f"price {str(price)[:40]!r} is not a number")
-    if q is None:
-        return BadRow(row, f"units {str(units)[:40]!r} is not a number")
-    if not (math.isfinite(p) and math.isfinite(q)):
+    if _is_blank(x):
+        return BadRow(row, f"no {names[0]}")
+    if _is_blank(y):
+        return BadRow(row, f"no {names[1]}")
+    a, b = _number(x), _number(y)
+    if a is None:
+        return BadRow(row, f"{names[0]} {str(x)[:40]!r} is not a number")
+    if b is None:
+        return BadRow(row, f"{names[1]} {str(y)[:40]!r} is not a number")
+    if not (math.isfinite(a) and math.isfinite(b)):
         return BadRow(row, "not a finite number")
-    if p < 0:
-        return BadRow(row, f"price {p:g} is negative")
-    if q < 0:
-        return BadRow(row, f"units {q:g} is negative")
-    return p, q
+    if nonnegative and a < 0:
+        return BadRow(row, f"{names[0]} {a:g} is negative")
+    if nonnegative and b < 0:
+        return BadRow(row, f"{names[1]} {b:g} is negative")
+    return a, b
+
+
+def _pairs_from_rows(
+    rows: Iterable[Sequence[object] | Mapping[str, object]],
+    keys: tuple[str, str],
+    names: tuple[str, str],
+    nonnegative: bool,
+    first_row: int,
+) -> tuple[np.ndarray, np.ndarray, tuple[int, ...], tuple[BadRow, ...]]:
+    xs: list[float] = []
+    ys: list[float] = []
+    used: list[int] = []
+    bad: list[BadRow] = []
+    for number, row in enumerate(rows, start=first_row):
+        if isinstance(row, Mapping):
+            x, y = row.get(keys[0]), row.get(keys[1])
+        else:
+            cells = list(row) + [None, None]
+            x, y = cells[0], cells[1]
+        checked = _check_cells(number, x, y, names, nonnegative)
+        if isinstance(checked, BadRow):
+            if checked.reason != "empty":
+                bad.append(checked)
+            continue
+        xs.append(checked[0])
+        ys.append(checked[1])
+        used.append(number)
+    return (
+        np.array(xs, dtype=float),
+        np.array(ys, dtype=float),
+        tuple(used),
+        tuple(bad),
+    )
 
 
 def observations_from_rows(
@@ -215,30 +255,38 @@ def observations_from_rows(
     ``bad_rows`` and skipped. A row left completely empty (as at the end of
     an editable table) is skipped silently.
     """
-    prices: list[float] = []
-    units: list[float] = []
-    used: list[int] = []
-    bad: list[BadRow] = []
-    for number, row in enumerate(rows, start=first_row):
-        if isinstance(row, Mapping):
-            price, count = row.get("price"), row.get("units")
-        else:
-            cells = list(row) + [None, None]
-            price, count = cells[0], cells[1]
-        checked = _check_pair(number, price, count)
-        if isinstance(checked, BadRow):
-            if checked.reason != "empty":
-                bad.append(checked)
-            continue
-        prices.append(checked[0])
-        units.append(checked[1])
-        used.append(number)
-    return Observations(
-        np.array(prices, dtype=float),
-        np.array(units, dtype=float),
-        tuple(used),
-        tuple(bad),
-    )
+    keys = ("price", "units")
+    return Observations(*_pairs_from_rows(rows, keys, keys, True, first_row))
+
+
+@dataclass(frozen=True)
+class XYData:
+    """Usable (x, y) pairs for a curve fit, and the rows that were skipped.
+
+    ``names`` are the two columns' names as the user gave them.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    rows: tuple[int, ...]
+    bad_rows: tuple[BadRow, ...]
+    names: tuple[str, str] = ("x", "y")
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+
+def xy_from_rows(
+    rows: Iterable[Sequence[object] | Mapping[str, object]],
+    names: tuple[str, str] = ("x", "y"),
+    first_row: int = 1,
+) -> XYData:
+    """(x, y) pairs from table rows, each a pair or a mapping keyed by ``names``.
+
+    Unlike sales data, negative numbers are fine. Blank and non-numeric rows
+    are listed in ``bad_rows`` and skipped, as for observations.
+    """
+    return XYData(*_pairs_from_rows(rows, names, names, False, first_row), names)
 
 
 def _decode(data: bytes) -> str:
@@ -270,17 +318,8 @@ def _column(header: Sequence[str], words: Sequence[str]) -> int | None:
     return None
 
 
-def parse_csv(data: bytes | str, filename: str | None = None) -> Observations:
-    """Observations from CSV text with a price column and a units column.
-
-    A first line naming its columns (``price``, ``units``; also ``fare``,
-    ``quantity``, ``sold``...) picks them by name; without one, the first two
-    columns are price and units. Commas, semicolons and tabs all work as
-    separators. Rows are numbered as lines of the file, so the first data row
-    under a header is row 2. Raises DemandDataError for a file over 1 MB, one
-    whose name does not end in .csv or .txt, one that is not text, or one
-    with no usable rows at all.
-    """
+def _read_table(data: bytes | str, filename: str | None) -> list[list[str]]:
+    """The cells of a CSV file, or DemandDataError (too big, not CSV, empty)."""
     if filename is not None and PurePath(filename).suffix.lower() not in CSV_SUFFIXES:
         raise DemandDataError(
             f"{PurePath(filename).name} is not a CSV file; upload a .csv file."
@@ -301,10 +340,51 @@ def parse_csv(data: bytes | str, filename: str | None = None) -> Observations:
     except csv.Error:
         delimiter = ","
     try:
-        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error:
         raise DemandDataError("This file could not be read as CSV.") from None
-    first = next((i for i, r in enumerate(table) if any(c.strip() for c in r)), 0)
+
+
+def _blank_rows(table: list[list[str]], start: int) -> tuple[BadRow, ...]:
+    """Blank lines between data rows: rows a user can see, so reported too."""
+    filled = [n for n, r in enumerate(table, start=1) if any(c.strip() for c in r)]
+    last = filled[-1] if filled else 0
+    return tuple(
+        BadRow(n, "empty")
+        for n, r in enumerate(table[start:], start=start + 1)
+        if not any(c.strip() for c in r) and n < last
+    )
+
+
+def _two_columns(
+    table: list[list[str]], start: int, first_col: int, second_col: int
+) -> list[tuple[object, object]]:
+    width = max(first_col, second_col) + 1
+
+    def cells(row: list[str]) -> tuple[object, object]:
+        padded = row + [""] * (width - len(row))
+        return padded[first_col], padded[second_col]
+
+    return [cells(r) for r in table[start:]]
+
+
+def _first_filled(table: list[list[str]]) -> int:
+    return next((i for i, r in enumerate(table) if any(c.strip() for c in r)), 0)
+
+
+def parse_csv(data: bytes | str, filename: str | None = None) -> Observations:
+    """Observations from CSV text with a price column and a units column.
+
+    A first line naming its columns (``price``, ``units``; also ``fare``,
+    ``quantity``, ``sold``...) picks them by name; without one, the first two
+    columns are price and units. Commas, semicolons and tabs all work as
+    separators. Rows are numbered as lines of the file, so the first data row
+    under a header is row 2. Raises DemandDataError for a file over 1 MB, one
+    whose name does not end in .csv or .txt, one that is not text, or one
+    with no usable rows at all.
+    """
+    table = _read_table(data, filename)
+    first = _first_filled(table)
     header = table[first]
     price_col, units_col, start = 0, 1, first
     if len(header) >= 1 and _number(header[0]) is None:
@@ -314,29 +394,73 @@ def parse_csv(data: bytes | str, filename: str | None = None) -> Observations:
         found_units = _column(header, UNITS_WORDS)
         if found_price is not None and found_units is not None:
             price_col, units_col = found_price, found_units
-    width = max(price_col, units_col) + 1
-
-    def cells(row: list[str]) -> tuple[object, object]:
-        padded = row + [""] * (width - len(row))
-        return padded[price_col], padded[units_col]
-
-    rows = [cells(r) for r in table[start:]]
+    rows = _two_columns(table, start, price_col, units_col)
     parsed = observations_from_rows(rows, first_row=start + 1)
-    # Blank lines in a file are rows a user can see, so report them too.
-    filled = [n for n, r in enumerate(table, start=1) if any(c.strip() for c in r)]
-    last = filled[-1] if filled else 0
-    blank = [
-        BadRow(n, "empty")
-        for n, r in enumerate(table[start:], start=start + 1)
-        if not any(c.strip() for c in r) and n < last
-    ]
-    bad = tuple(sorted(parsed.bad_rows + tuple(blank), key=lambda b: b.row))
+    blank = _blank_rows(table, start)
+    bad = tuple(sorted(parsed.bad_rows + blank, key=lambda b: b.row))
     if len(parsed) == 0:
         raise DemandDataError(
             "No row holds a usable price and unit count; expected two columns, "
             "price and units." + (f" {len(bad)} rows were skipped." if bad else "")
         )
     return Observations(parsed.prices, parsed.units, parsed.rows, bad)
+
+
+def parse_xy_csv(
+    data: bytes | str,
+    filename: str | None = None,
+    x: str | None = None,
+    y: str | None = None,
+) -> XYData:
+    """(x, y) pairs from CSV text, for fitting a formula.
+
+    ``x`` and ``y`` name the columns in the file's first line (case and
+    surrounding spaces ignored); without them the first two columns are x
+    and y, under a header line if there is one. The file rules are those of
+    :func:`parse_csv`; negative numbers are allowed. Raises DemandDataError
+    for a bad file, a column name the header lacks (listing those it has), or
+    no usable rows.
+    """
+    table = _read_table(data, filename)
+    first = _first_filled(table)
+    header = [cell.strip() for cell in table[first]]
+    has_header = bool(header) and _number(header[0]) is None
+    columns = [0, 1]
+    names = ("x", "y")
+    start = first + 1 if has_header else first
+    if has_header and len(header) >= 2:
+        names = (header[0] or "x", header[1] or "y")
+    wanted = (x, y)
+    if any(w is not None for w in wanted):
+        if not has_header:
+            raise DemandDataError(
+                "The file has no header line, so its columns cannot be picked by "
+                "name; add a first line naming the columns."
+            )
+        lowered = [h.lower() for h in header]
+        picked = list(names)
+        for i, name in enumerate(wanted):
+            if name is None:
+                continue
+            key = name.strip().lower()
+            if key not in lowered:
+                known = ", ".join(h for h in header if h) or "(none)"
+                raise DemandDataError(
+                    f"The file has no column {name!r}; its columns are {known}."
+                )
+            columns[i] = lowered.index(key)
+            picked[i] = header[columns[i]]
+        names = (picked[0], picked[1])
+    rows = _two_columns(table, start, columns[0], columns[1])
+    parsed = xy_from_rows(rows, names, first_row=start + 1)
+    blank = _blank_rows(table, start)
+    bad = tuple(sorted(parsed.bad_rows + blank, key=lambda b: b.row))
+    if len(parsed) == 0:
+        raise DemandDataError(
+            f"No row holds two numbers in the columns {names[0]} and {names[1]}."
+            + (f" {len(bad)} rows were skipped." if bad else "")
+        )
+    return XYData(parsed.x, parsed.y, parsed.rows, bad, names)
 
 
 def parse_pairs(text: str) -> Observations:

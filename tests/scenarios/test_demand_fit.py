@@ -230,3 +230,62 @@ def test_fitted_line_reaches_zero_demand_at_intercept_over_slope():
     assert fit.zero_demand_price == pytest.approx(130.0)
     rising = fit_demand([10, 20], [100, 200])
     assert rising.zero_demand_price is None
+
+
+# Reading (x, y) data for a formula fit, through the same parser.
+
+
+def test_xy_rows_allow_negatives_and_list_bad_rows_by_number():
+    rows = [
+        {"x": -1, "y": -2.5},
+        {"x": "abc", "y": 1},
+        {"x": None, "y": None},
+        {"x": 2, "y": float("inf")},
+        {"x": 3, "y": ""},
+        {"x": "4", "y": "8"},
+    ]
+    data = demand_fit.xy_from_rows(rows)
+    assert data.x.tolist() == [-1, 4] and data.y.tolist() == [-2.5, 8]
+    assert data.rows == (1, 6)
+    assert [(b.row, b.reason) for b in data.bad_rows] == [
+        (2, "x 'abc' is not a number"),
+        (4, "not a finite number"),
+        (5, "no y"),
+    ]
+
+
+def test_xy_csv_picks_columns_by_name_and_numbers_rows_as_lines():
+    text = "student,hours,score\nann,2,45\nbob,four,60\ncat,6,80\n\ndan,8,nan\n"
+    data = demand_fit.parse_xy_csv(text, "study.csv", x="Hours", y="score")
+    assert data.names == ("hours", "score")
+    assert data.x.tolist() == [2, 6] and data.y.tolist() == [45, 80]
+    assert [(b.row, b.reason) for b in data.bad_rows] == [
+        (3, "hours 'four' is not a number"),
+        (5, "empty"),
+        (6, "not a finite number"),
+    ]
+
+
+def test_xy_csv_without_names_takes_the_first_two_columns():
+    data = demand_fit.parse_xy_csv(b"-1,2\n0,1\n1,2\n", "xy.csv")
+    assert data.x.tolist() == [-1, 0, 1] and data.names == ("x", "y")
+    headed = demand_fit.parse_xy_csv(b"t;v\n0;1\n", "xy.csv")
+    assert headed.names == ("t", "v") and headed.y.tolist() == [1]
+
+
+def test_xy_csv_unknown_column_lists_the_columns():
+    with pytest.raises(DemandDataError, match="no column 'k'; its columns are h, s"):
+        demand_fit.parse_xy_csv(b"h,s\n1,2\n", "xy.csv", x="k")
+    with pytest.raises(DemandDataError, match="no header line"):
+        demand_fit.parse_xy_csv(b"1,2\n", "xy.csv", x="h")
+
+
+def test_xy_csv_follows_the_file_rules():
+    with pytest.raises(DemandDataError, match="limit is 1 MB"):
+        demand_fit.parse_xy_csv(
+            b"1,2\n" * (demand_fit.MAX_UPLOAD_BYTES // 4 + 1), "a.csv"
+        )
+    with pytest.raises(DemandDataError, match="not a CSV file"):
+        demand_fit.parse_xy_csv(b"1,2\n", "data.xlsx")
+    with pytest.raises(DemandDataError, match="No row holds two numbers"):
+        demand_fit.parse_xy_csv(b"x,y\na,b\n", "a.csv")
