@@ -20,9 +20,10 @@ from .analysis import (
     what_if,
 )
 from .checks import DerivativeCheck, DerivativeSample, check_derivatives
+from .formula import FormulaError, from_formula, parse_formula
 from .goalseek import SeekError, seek, seek_param
 from .model import Derived, Param, ParamError, Reference, Scenario, Variable
-from .registry import REGISTRY, discover, get
+from .registry import REGISTRY, adopt, discover, get
 from .solver import (
     DomainError,
     GridSolution,
@@ -40,6 +41,7 @@ __all__ = [
     "DerivativeSample",
     "Derived",
     "DomainError",
+    "FormulaError",
     "GridSolution",
     "Param",
     "ParamError",
@@ -51,13 +53,16 @@ __all__ = [
     "StationaryPoint",
     "Variable",
     "WhatIfRow",
+    "adopt",
     "advice_for",
     "check_derivatives",
     "curve",
     "discover",
     "domain_of",
     "evaluate_points",
+    "from_formula",
     "get",
+    "parse_formula",
     "reference_points",
     "seek",
     "seek_param",

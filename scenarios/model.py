@@ -8,9 +8,9 @@ so that ``x`` and any parameter may be arrays that broadcast together.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -119,6 +119,12 @@ class Scenario:
     explanation: str = ""
     order: int = 100
     tags: tuple[str, ...] = field(default=())
+    kinks: Callable[..., Sequence[float]] | None = None
+    """``kinks(**params)``: x values where f' jumps (abs, min, max), or None."""
+    extras: Mapping[str, Any] = field(
+        default_factory=dict, compare=False, hash=False
+    )
+    """Scenario-specific data for pages (a dataset, a formula spec), by name."""
 
     def __post_init__(self) -> None:
         if self.goal not in ("maximize", "minimize"):

@@ -1,0 +1,327 @@
+"""Symbolic derivatives of a typed formula, in a worker process with a deadline.
+
+SymPy's ``diff`` and ``simplify`` have no time limit of their own, and a short
+formula can have derivatives that grow without bound. Each job therefore runs
+in a child process, forked from a small single-threaded worker that has SymPy
+loaded (so a job starts in milliseconds); if it is not done within
+:data:`DERIVE_SECONDS` the worker kills the child and the formula is refused.
+Inside the child, simplification gets a smaller budget of its own, after which
+the unsimplified (and equally exact) derivative is kept.
+
+The child re-parses the formula text with the safe parser; only SymPy objects
+built by this package cross the process boundary.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import sympy
+
+from .formula_parse import FormulaError, parse_expression
+
+DERIVE_SECONDS = 1.0
+"""Hard limit on one derivation job, after the worker has started [s]."""
+
+SIMPLIFY_SECONDS = 0.3
+"""Budget for simplifying each derivative before the plain one is kept [s]."""
+
+MAX_DERIVATIVE_OPS = 3000
+"""Largest derivative accepted, counted in SymPy operations."""
+
+
+@dataclass(frozen=True)
+class Derivatives:
+    """f' and f'' in the variable, their LaTeX, and where f' may jump.
+
+    ``kink_args`` are expressions g(x; θ) taken from abs, min and max: f' can
+    only jump where one of them is zero.
+    """
+
+    df: sympy.Expr
+    d2f: sympy.Expr
+    f_tex: str
+    df_tex: str
+    d2f_tex: str
+    kink_args: tuple[sympy.Expr, ...]
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise _OutOfTime
+
+
+def _within(seconds: float, fn, *args):
+    """``fn(*args)``, or None if it takes longer than ``seconds`` (child only)."""
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn(*args)
+    except _OutOfTime:
+        return None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _without_deltas(expr: sympy.Expr) -> sympy.Expr:
+    """Drop DiracDelta terms: they are zero everywhere except at a kink."""
+    if not expr.has(sympy.DiracDelta):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sympy.DiracDelta), lambda e: 0)
+
+
+def _simplest(expr: sympy.Expr) -> sympy.Expr:
+    """The shorter of ``expr`` and its simplification within the budget."""
+    simplified = _within(SIMPLIFY_SECONDS, sympy.simplify, expr)
+    if simplified is None or simplified.has(sympy.I, sympy.zoo, sympy.nan):
+        return expr
+    if sympy.count_ops(simplified) <= sympy.count_ops(expr):
+        return simplified
+    return expr
+
+
+def _check_size(expr: sympy.Expr, what: str) -> None:
+    if sympy.count_ops(expr) > MAX_DERIVATIVE_OPS:
+        raise FormulaError(
+            f"The {what} of this formula grows too large to work with; "
+            "try a simpler formula."
+        )
+
+
+def kink_arguments(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
+    """The g in every abs(g), and a - b for every pair inside min or max."""
+    found: list[sympy.Expr] = []
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Abs):
+            found.append(node.args[0])
+        elif isinstance(node, sympy.Min | sympy.Max):
+            args = node.args
+            found.extend(
+                args[i] - args[j]
+                for i in range(len(args))
+                for j in range(i + 1, len(args))
+            )
+    unique: list[sympy.Expr] = []
+    for g in found:
+        if g not in unique:
+            unique.append(g)
+    return tuple(unique)
+
+
+def _derive(text: str, variable: str) -> Derivatives:
+    f = parse_expression(text, variable)
+    x = sympy.Symbol(variable, real=True)
+    df = _without_deltas(sympy.diff(f, x))
+    _check_size(df, "derivative")
+    df = _simplest(df)
+    d2f = _without_deltas(sympy.diff(df, x))
+    _check_size(d2f, "second derivative")
+    d2f = _simplest(d2f)
+    return Derivatives(
+        df=df,
+        d2f=d2f,
+        f_tex=sympy.latex(f),
+        df_tex=sympy.latex(df),
+        d2f_tex=sympy.latex(d2f),
+        kink_args=kink_arguments(f),
+    )
+
+
+def _gradient(text: str, variable: str, names: Sequence[str]) -> tuple:
+    f = parse_expression(text, variable)
+    result = []
+    for name in names:
+        d = _without_deltas(sympy.diff(f, sympy.Symbol(name, real=True)))
+        _check_size(d, f"derivative in {name}")
+        result.append(d)
+    return tuple(result)
+
+
+_JOBS = {"derive": _derive, "gradient": _gradient}
+
+
+def _run_here(job: str, args: tuple) -> tuple[str, object]:
+    try:
+        return ("ok", _JOBS[job](*args))
+    except FormulaError as exc:
+        return ("refused", (str(exc), exc.position))
+    except (RecursionError, MemoryError):
+        return ("refused", ("The formula is too large to work with.", None))
+    except Exception as exc:  # noqa: BLE001 - any SymPy failure is a refusal
+        name = type(exc).__name__
+        return (
+            "refused",
+            (f"SymPy could not differentiate this formula ({name}).", None),
+        )
+
+
+# --- the worker: a single-threaded server that forks one child per job ---------
+
+
+def _write(stream, payload: object) -> None:
+    data = pickle.dumps(payload)
+    stream.write(struct.pack("!Q", len(data)) + data)
+    stream.flush()
+
+
+def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:
+    chunks, left = [], size
+    while left:
+        if deadline is not None:
+            wait = deadline - time.monotonic()
+            if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+                return None
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read(fd: int, deadline: float | None) -> object | None:
+    header = _read_exactly(fd, 8, deadline)
+    if header is None:
+        return None
+    body = _read_exactly(fd, struct.unpack("!Q", header)[0], deadline)
+    return None if body is None else pickle.loads(body)
+
+
+def _serve_one(job: str, args: tuple, seconds: float) -> tuple[str, object]:
+    """Fork a child for one job; kill it when ``seconds`` run out."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: do the work, send it, leave at once
+        os.close(read_fd)
+        try:
+            with os.fdopen(write_fd, "wb") as out:
+                _write(out, _run_here(job, args))
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    try:
+        result = _read(read_fd, time.monotonic() + seconds)
+    finally:
+        os.close(read_fd)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+    if result is None:
+        return (
+            "refused",
+            (
+                f"Working out the derivatives took longer than {seconds:g} s, so the "
+                "formula was refused; try a simpler one.",
+                None,
+            ),
+        )
+    return result  # type: ignore[return-value]
+
+
+def serve() -> None:
+    """The worker's loop: one request in on stdin, one reply out on stdout."""
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing else may write into the reply stream
+    # SymPy loads much of itself on first use; do that once here, so that every
+    # forked child starts warm instead of spending its budget on imports.
+    _run_here("derive", ("x^2/(x + 1) + sin(x) e^x - sqrt(abs(x)) tanh(x)", "x"))
+    while True:
+        request = _read(stdin.fileno(), None)
+        if request is None:
+            return
+        job, args, seconds = request  # type: ignore[misc]
+        _write(stdout, _serve_one(job, args, seconds))
+
+
+class _Worker:
+    """The client side: starts the worker on first use, one request at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        root = str(Path(__file__).resolve().parents[1])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (root, env.get("PYTHONPATH", "")) if p
+        )
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from scenarios.formula_derive import serve; serve()",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            cwd=root,
+        )
+
+    def _stop(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            self._process = None
+
+    def request(self, job: str, args: tuple, seconds: float) -> tuple[str, object]:
+        with self._lock:
+            for _attempt in range(2):
+                if self._process is None or self._process.poll() is not None:
+                    self._process = self._start()
+                process = self._process
+                try:
+                    _write(process.stdin, (job, args, seconds))
+                except (BrokenPipeError, OSError):
+                    self._stop()
+                    continue
+                # Generous: the worker enforces ``seconds`` itself; this only
+                # covers a worker that is still starting up or has died.
+                reply = _read(process.stdout.fileno(), time.monotonic() + seconds + 30)
+                if reply is not None:
+                    return reply  # type: ignore[return-value]
+                self._stop()
+        return (
+            "refused",
+            ("The derivatives cannot be worked out right now; try again.", None),
+        )
+
+
+_WORKER = _Worker()
+
+
+def run_job(job: str, *args: object, seconds: float = DERIVE_SECONDS):
+    """Run ``job`` in a child of the worker; FormulaError on refusal or timeout."""
+    status, payload = _WORKER.request(job, args, seconds)
+    if status != "ok":
+        message, position = payload  # type: ignore[misc]
+        raise FormulaError(message, position)
+    return payload
+
+
+def derive(text: str, variable: str) -> Derivatives:
+    """f', f'' (simplified within budget), their LaTeX and the kink arguments."""
+    return run_job("derive", text, variable)
+
+
+def parameter_gradient(
+    text: str, variable: str, names: Sequence[str]
+) -> tuple[sympy.Expr, ...]:
+    """∂f/∂θ for each parameter name in ``names``, exact and unsimplified."""
+    return run_job("gradient", text, variable, tuple(names))
