@@ -59,7 +59,9 @@ __all__ = [
     "FormulaSpec",
     "default_range",
     "fit_functions",
+    "formula_texts",
     "from_formula",
+    "from_spec",
     "kink_points",
     "numpy_function",
     "parse_formula",
@@ -525,7 +527,7 @@ def _scenario(
 
         fields["kinks"] = kinks
     if "extras" in {f.name for f in dataclasses.fields(Scenario)}:
-        fields["extras"] = {"formula": spec}
+        fields["extras"] = {"formula": spec, "derivatives": d}
     scenario = Scenario(
         id=spec.id,
         title=title,
@@ -604,6 +606,16 @@ def _kinks(
         if abs(left - right) > 1e-9 * (1.0 + abs(left) + abs(right)):
             kinks.append(x)
     return kinks
+
+
+def formula_texts(scenario: Scenario) -> dict[str, str] | None:
+    """f, f' and f'' of a typed-formula scenario as formula text, else None."""
+    spec = scenario.extras.get("formula")
+    d = scenario.extras.get("derivatives")
+    if not isinstance(spec, FormulaSpec) or not isinstance(d, Derivatives):
+        return None
+    f = parse_formula(spec.formula, spec.variable).expr
+    return {"f": sympy.sstr(f), "df": sympy.sstr(d.df), "d2f": sympy.sstr(d.d2f)}
 
 
 def kink_points(scenario: Scenario, params: Mapping[str, object] | None = None):

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from .common import CliError
 
-COMMAND_MODULES = ("core", "whatif", "learning", "fitting")
+COMMAND_MODULES = ("core", "whatif", "learning", "fitting", "formula")
 
 
 class _Parser(argparse.ArgumentParser):

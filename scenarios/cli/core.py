@@ -23,6 +23,7 @@ from .common import (
     scenario_arg,
     with_unit,
 )
+from .formula import add_formula_options, formula_payload, solve_scenario
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,7 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run_list)
 
     p = subparsers.add_parser("solve", help="the optimum of one scenario")
-    p.add_argument("scenario", metavar="ID")
+    p.add_argument("scenario", metavar="ID", nargs="?")
+    add_formula_options(p)
     add_set_option(p)
     add_json_option(p)
     p.set_defaults(handler=run_solve)
@@ -65,7 +67,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_solve(args: argparse.Namespace) -> int:
-    scenario = scenario_arg(args.scenario)
+    scenario = solve_scenario(args)
     params = parse_overrides(scenario, args.overrides)
     sol = solve(scenario, params)
     payload = {
@@ -81,6 +83,7 @@ def run_solve(args: argparse.Namespace) -> int:
             {"x": sp.x, "value": sp.value, "kind": sp.kind}
             for sp in sol.stationary_points
         ],
+        **formula_payload(scenario),
     }
     if args.json:
         print_json(payload)

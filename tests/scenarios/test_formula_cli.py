@@ -1,0 +1,83 @@
+"""``solve --formula`` and ``derive`` on the command line."""
+
+import json
+
+import pytest
+
+from scenarios.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_solve_formula_json_has_the_solve_keys_plus_formula_text(capsys):
+    code, out, _ = run(
+        capsys, "solve", "--formula", "(p - c)(a - b p)", "--variable", "p",
+        "--domain", "c,a/b", "--set", "a=1300", "--set", "b=10", "--set", "c=20",
+        "--json",
+    )  # fmt: skip
+    assert code == 0
+    data = json.loads(out)
+    _, catalog_out, _ = run(capsys, "solve", "headphone_pricing", "--json")
+    assert set(data) == set(json.loads(catalog_out)) | {"f", "df", "d2f"}
+    assert data["x"] == pytest.approx(75.0, rel=1e-12)
+    assert data["value"] == pytest.approx(30250.0, rel=1e-12)
+    assert data["variable"] == "p" and data["kind"] == "maximum"
+    assert data["params"] == {"c": 20.0, "a": 1300.0, "b": 10.0}
+    assert data["d2f"] == "-2*b"
+
+
+def test_solve_formula_minimize_with_formula_domain_ends(capsys):
+    code, out, _ = run(
+        capsys, "solve", "--formula", "q x^2 - s x + F", "--domain", "0, min(20, 2 s)",
+        "--goal", "minimize", "--set", "q=1", "--set", "s=10", "--set", "F=100",
+        "--json",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert code == 0 and data["x"] == pytest.approx(5.0) and data["value"] == 75.0
+
+
+def test_derive_json_at_points(capsys):
+    code, out, _ = run(
+        capsys, "derive", "--formula", "(3x+1)^5", "--at", "0,2", "--json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"f", "df", "d2f", "at"}
+    assert data["df"] == "15*(3*x + 1)**4"
+    assert data["at"][1] == {"x": 2.0, "f": 16807.0, "df": 36015.0, "d2f": 61740.0}
+    assert data["at"][0]["df"] == 15.0
+
+
+def test_derive_with_parameters_and_text_output(capsys):
+    code, out, _ = run(
+        capsys, "derive", "--formula", "a t^2 e^(-t)", "--variable", "t",
+        "--set", "a=2", "--at", "1",
+    )  # fmt: skip
+    assert code == 0
+    assert "f'(t)" in out and "f''(t)" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["solve", "--formula", "x +", "--domain", "0,1"],
+        ["solve", "--formula", "x", "--domain", "0"],
+        ["solve", "--formula", "x"],
+        ["solve"],
+        ["solve", "headphone_pricing", "--formula", "x", "--domain", "0,1"],
+        ["solve", "--formula", "x", "--domain", "1,0"],
+        ["solve", "--formula", "a x", "--domain", "0,1", "--set", "a=zz"],
+        ["derive", "--formula", "eval(x)"],
+        ["derive", "--formula", "x", "--at", "one"],
+        ["derive", "--formula", "a x", "--set", "b=1"],
+        ["derive", "--formula", "9^9^9^9"],
+    ],
+)
+def test_bad_formula_input_exits_2_with_one_line(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1
