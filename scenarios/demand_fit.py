@@ -463,6 +463,29 @@ def parse_xy_csv(
     return XYData(parsed.x, parsed.y, parsed.rows, bad, names)
 
 
+def csv_header(
+    data: bytes | str, filename: str | None = None
+) -> tuple[tuple[str, bool], ...]:
+    """Each column named on a CSV file's first line, and whether it holds numbers.
+
+    A column holds numbers when the first row below the header that has a
+    value there reads as one. () for a file whose first line is data. Raises
+    DemandDataError for a file :func:`parse_csv` would refuse.
+    """
+    table = _read_table(data, filename)
+    first = _first_filled(table)
+    header = [cell.strip() for cell in table[first]]
+    if not header or _number(header[0]) is not None:
+        return ()
+    numeric = []
+    for i in range(len(header)):
+        cell = next(
+            (r[i] for r in table[first + 1 :] if len(r) > i and r[i].strip()), None
+        )
+        numeric.append(cell is not None and _number(cell) is not None)
+    return tuple(zip(header, numeric, strict=True))
+
+
 def parse_pairs(text: str) -> Observations:
     """Observations from ``"PRICE:UNITS,PRICE:UNITS"`` (the CLI's ``--obs``)."""
     rows = []
@@ -490,18 +513,25 @@ class FitTarget:
     """Which parameters of a pricing scenario a demand fit sets.
 
     ``fixed`` are parameters the fit pins (uber_surge's demand multiplier is 1,
-    so base rides are the fitted intercept as it stands).
+    so base rides are the fitted intercept as it stands). ``cost_param`` is
+    the unit cost [$] that prices every fitted demand shape.
     """
 
     intercept_param: str
     slope_param: str
     fixed: tuple[tuple[str, float], ...] = ()
+    cost_param: str = ""
 
 
 FIT_TARGETS: dict[str, FitTarget] = {
-    "headphone_pricing": FitTarget("demand_intercept", "demand_slope"),
+    "headphone_pricing": FitTarget(
+        "demand_intercept", "demand_slope", cost_param="unit_cost"
+    ),
     "uber_surge": FitTarget(
-        "base_rides", "price_sensitivity", (("demand_multiplier", 1.0),)
+        "base_rides",
+        "price_sensitivity",
+        (("demand_multiplier", 1.0),),
+        cost_param="cost_per_ride",
     ),
 }
 """The pricing scenarios a demand fit can feed, by scenario id."""

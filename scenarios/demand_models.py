@@ -27,7 +27,7 @@ from .fitting import FitError, ParameterFit, least_squares_fit
 from .model import Scenario, Variable
 from .solver import solve
 
-DEMAND_FLOOR = 1e-6
+DEMAND_FLOOR = 1e-3
 """The price search ends where demand falls below this share of demand at cost."""
 
 TIE_MARGIN = 2.0
@@ -44,7 +44,9 @@ class DemandModel:
     ``units(p, θ)`` and ``jacobian(p, θ)`` take the parameter vector in the
     order of ``param_names``. ``profit_formula`` is the model's profit in the
     own-model page's syntax, with the price ``p`` and the unit cost ``c``;
-    ``price_range_formula`` gives the ends of the price range searched.
+    ``price_range_formula`` gives the ends of the price range searched, and
+    ``formula_names`` the parameters' names in those formulas when they
+    differ from ``param_names``.
     """
 
     name: str
@@ -55,6 +57,13 @@ class DemandModel:
     jacobian: Callable[[np.ndarray, np.ndarray], np.ndarray]
     profit_formula: str
     price_range_formula: tuple[str, str]
+    formula_names: tuple[str, ...] = ()
+
+    def formula_name(self, param: str) -> str:
+        """What ``param`` is called in ``profit_formula`` (``e`` is Euler's there)."""
+        if not self.formula_names:
+            return param
+        return dict(zip(self.param_names, self.formula_names, strict=True))[param]
 
 
 def _linear_units(p: np.ndarray, theta: np.ndarray) -> np.ndarray:
@@ -116,8 +125,9 @@ MODELS: dict[str, DemandModel] = {
         ("K", "e"),
         _elastic_units,
         _elastic_jacobian,
-        "(p - c) K p^(-e)",
-        ("c", f"c * {1 / DEMAND_FLOOR:.0f}^(1/e)"),
+        "(p - c) K p^(-elasticity)",
+        ("c", f"c * {1 / DEMAND_FLOOR:.0f}^(1/elasticity)"),
+        ("K", "elasticity"),
     ),
 }
 """The demand shapes, by name, in the order tables list them."""
@@ -543,3 +553,31 @@ def _join(words: list[str]) -> str:
     if len(words) <= 2:
         return " and ".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+OWN_MODEL_DIGITS = 6
+"""Significant digits of a fitted parameter handed to the own-model page."""
+
+
+def own_model_spec(fit: ModelFit, unit_cost: float) -> dict[str, object] | None:
+    """The profit model of a fit as the own-model page takes it, or None.
+
+    ``{"formula", "variable", "domain": (lo, hi), "goal", "params"}``, with the
+    fitted parameters (rounded to :data:`OWN_MODEL_DIGITS` digits) and the
+    unit cost ``c``. None when the fit did not converge or has no optimum.
+    """
+    if not fit.converged or fit.optimum.price is None:
+        return None
+    spec = MODELS[fit.model]
+    params = {
+        spec.formula_name(name): float(f"{value:.{OWN_MODEL_DIGITS}g}")
+        for name, value in fit.params.items()
+    }
+    params["c"] = float(unit_cost)
+    return {
+        "formula": spec.profit_formula,
+        "variable": "p",
+        "domain": spec.price_range_formula,
+        "goal": "maximize",
+        "params": params,
+    }

@@ -14,7 +14,6 @@ raises :class:`FitError`, a ValueError carrying one sentence.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -277,16 +276,14 @@ def _not_converged(
 
 # --- Any formula --------------------------------------------------------------
 
-_SAFE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-
 
 @dataclass(frozen=True)
 class FormulaModel:
     """A parsed formula y = f(x; θ) ready to fit: callables and exact Jacobian.
 
     ``fitted`` are the parameters fitted, in the order of θ; ``fixed`` hold
-    their values. ``jacobian_text`` is ∂f/∂θ for each fitted name, as SymPy
-    prints it (for a derivation panel).
+    the values of the others. ``gradient_text`` is ∂f/∂θ for each fitted
+    name, as SymPy prints it.
     """
 
     text: str
@@ -296,7 +293,7 @@ class FormulaModel:
     fixed: dict[str, float]
     model: Model = field(repr=False)
     jacobian: Jacobian = field(repr=False)
-    jacobian_text: dict[str, str] = field(default_factory=dict)
+    gradient_text: dict[str, str] = field(default_factory=dict)
 
 
 def formula_parameters(text: str, variable: str) -> tuple[str, ...]:
@@ -305,23 +302,9 @@ def formula_parameters(text: str, variable: str) -> tuple[str, ...]:
     Raises FormulaError (a ValueError, one sentence) when the text cannot be
     parsed.
     """
-    expr, symbols = _parse(text, variable)
-    return _ordered_parameters(text, variable, expr)
+    from .formula import parse_formula
 
-
-def _parse(text: str, variable: str):
-    from .formula_parse import parse_expression
-
-    symbols: dict = {}
-    expr = parse_expression(text, variable, symbols=symbols)
-    return expr, symbols
-
-
-def _ordered_parameters(text: str, variable: str, expr) -> tuple[str, ...]:
-    from .formula_parse import names_in_order
-
-    present = {s.name for s in expr.free_symbols}
-    return tuple(n for n in names_in_order(text) if n != variable and n in present)
+    return parse_formula(text, variable).param_names
 
 
 def formula_model(
@@ -333,18 +316,18 @@ def formula_model(
     """Compile a typed formula for fitting the parameters named in ``fit``.
 
     The text goes through the project's formula parser (never ``eval`` or
-    ``sympify``); ∂f/∂θ comes from SymPy's differentiation. Every parameter
-    not fitted needs a value in ``fixed``. Raises FormulaError for text that
-    cannot be parsed and FitError naming unknown or missing parameters.
+    ``sympify``), and ∂f/∂θ is SymPy's exact derivative compiled to numpy by
+    :func:`scenarios.formula.fit_functions`. Every parameter not fitted needs
+    a value in ``fixed``. Raises FormulaError for text that cannot be parsed
+    and FitError naming unknown or missing parameters.
     """
-    import sympy
+    from .formula import fit_functions, parse_formula
 
-    expr, symbols = _parse(text, variable)
-    names = _ordered_parameters(text, variable, expr)
+    formula = parse_formula(text, variable)
+    names = formula.param_names
     fit = tuple(dict.fromkeys(fit))
     if not fit:
         raise FitError("Pick at least one parameter to fit.")
-    fixed = {k: float(v) for k, v in (fixed or {}).items() if k not in fit}
     known = ", ".join(names) or "none"
     for name in fit:
         if name not in names:
@@ -352,49 +335,41 @@ def formula_model(
                 f"{name} is not a parameter of this formula; its parameters are "
                 f"{known}."
             )
-    missing = [n for n in names if n not in fit and n not in fixed]
+    given = dict(fixed or {})
+    missing = [n for n in names if n not in fit and n not in given]
     if missing:
         raise FitError(
             f"Give a value for {', '.join(missing)} or fit "
             f"{'it' if len(missing) == 1 else 'them'} too."
         )
-    for name in (variable, *names):
-        # The parser has already refused bad names; lambdify pastes names into
-        # generated source, so check once more right where it matters.
-        if not _SAFE_NAME.match(name):
-            raise FitError(f"{name!r} cannot be used as a name.")
-    by_name = {s.name: s for s in expr.free_symbols}
-    x_symbol = by_name.get(variable, sympy.Symbol(variable, real=True))
-    fit_symbols = [by_name[n] for n in fit]
-    fixed_values = [fixed[n] for n in names if n not in fit]
-    fixed_symbols = [by_name[n] for n in names if n not in fit]
-    args = [x_symbol, *fit_symbols, *fixed_symbols]
-    partials = [sympy.diff(expr, s) for s in fit_symbols]
-    f_num = sympy.lambdify(args, expr, modules="numpy")
-    grads = [sympy.lambdify(args, d, modules="numpy") for d in partials]
+    held = {n: float(given[n]) for n in names if n not in fit}
+    f, grads = fit_functions(formula)
+
+    def values(theta: np.ndarray) -> dict[str, float]:
+        return {**held, **dict(zip(fit, theta.tolist(), strict=True))}
 
     def model(x: np.ndarray, theta: np.ndarray) -> np.ndarray:
-        value = f_num(x, *theta, *fixed_values)
-        return np.broadcast_to(np.asarray(value, dtype=float), np.shape(x))
+        out = np.asarray(f(x, **values(theta)), dtype=float)
+        return np.broadcast_to(out, np.shape(x))
 
     def jacobian(x: np.ndarray, theta: np.ndarray) -> np.ndarray:
+        params = values(theta)
         columns = [
-            np.broadcast_to(
-                np.asarray(g(x, *theta, *fixed_values), dtype=float), x.shape
-            )
-            for g in grads
+            np.broadcast_to(np.asarray(grads[n](x, **params), dtype=float), x.shape)
+            for n in fit
         ]
-        return np.column_stack(columns) if columns else np.empty((x.size, 0))
+        return np.column_stack(columns)
 
+    gradient = formula.gradient()
     return FormulaModel(
         text=text,
         variable=variable,
         parameters=names,
         fitted=fit,
-        fixed={n: fixed[n] for n in names if n not in fit},
+        fixed=held,
         model=model,
         jacobian=jacobian,
-        jacobian_text={n: str(d) for n, d in zip(fit, partials, strict=True)},
+        gradient_text={n: str(gradient[n]) for n in fit},
     )
 
 
@@ -417,3 +392,116 @@ def fit_formula(
     """
     compiled = formula_model(text, variable, tuple(start), fixed)
     return least_squares_fit(compiled.model, compiled.jacobian, x, y, start, bounds)
+
+
+# --- Which curve a scenario fits to data, and slider values from a fit ---------
+
+
+@dataclass(frozen=True)
+class DataFit:
+    """A scenario's curve over data: the formula y = f(x; θ) its data fit uses.
+
+    Declared by a catalog scenario in ``extras["data_fit"]``. ``formula`` is
+    in the own-model syntax, written with the scenario's parameter names and
+    ``variable`` (the data's x), so a fit sets the scenario's sliders
+    directly; ``fit`` names the parameters fitted by default.
+    """
+
+    formula: str
+    variable: str
+    fit: tuple[str, ...]
+    x_label: str
+    x_unit: str
+    y_label: str
+    y_unit: str
+    note: str = ""
+
+
+def data_fit_of(scenario: object) -> DataFit | None:
+    """The scenario's declared data fit; for a typed model, its own formula."""
+    extras = getattr(scenario, "extras", None) or {}
+    declared = extras.get("data_fit")
+    if isinstance(declared, DataFit):
+        return declared
+    spec = extras.get("formula")
+    if spec is None:
+        return None
+    variable = getattr(scenario, "variable", None)
+    params = tuple(getattr(p, "name", "") for p in getattr(scenario, "params", ()))
+    return DataFit(
+        formula=str(spec.formula),
+        variable=str(spec.variable),
+        fit=params,
+        x_label=getattr(variable, "label", spec.variable),
+        x_unit=getattr(variable, "unit", ""),
+        y_label=str(getattr(scenario, "objective_label", "y")),
+        y_unit=str(getattr(scenario, "objective_unit", "")),
+    )
+
+
+@dataclass(frozen=True)
+class SliderValues:
+    """Slider settings from a fit: values by name, and notices about them."""
+
+    params: dict[str, float]
+    notices: tuple[str, ...]
+
+
+def slider_values(scenario: object, params: Mapping[str, float]) -> SliderValues:
+    """Fitted values as the scenario's sliders can hold them.
+
+    Each value is rounded to its slider's step and clipped to its range,
+    with a notice when the range cuts it. Names the scenario has no slider
+    for are left out, with a notice.
+    """
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    declared = {p.name: p for p in getattr(scenario, "params", ())}
+    values: dict[str, float] = {}
+    notices: list[str] = []
+    for name, value in params.items():
+        spec = declared.get(name)
+        if spec is None:
+            notices.append(f"{name} has no slider here, so it is not set.")
+            continue
+        step = Decimal(repr(float(spec.step)))
+        snapped = float(
+            (Decimal(repr(float(value))) / step).to_integral_value(ROUND_HALF_EVEN)
+            * step
+        )
+        clipped = min(max(snapped, spec.min), spec.max)
+        if clipped != snapped:
+            notices.append(
+                f"{spec.label} from the fit is {value:.6g}, outside the slider's "
+                f"range {spec.min:g} to {spec.max:g}; it is set to {clipped:g}."
+            )
+        values[name] = clipped
+    return SliderValues(values, tuple(notices))
+
+
+def evaluate_formula(
+    text: str,
+    variable: str,
+    params: Mapping[str, float],
+    x: Sequence[float] | np.ndarray,
+) -> np.ndarray:
+    """y = f(x) for a typed formula at ``params`` (NaN where it is not finite).
+
+    Raises FormulaError for text that cannot be parsed, FitError when a
+    parameter has no value.
+    """
+    from .formula import numpy_function, parse_formula
+
+    formula = parse_formula(text, variable)
+    missing = [n for n in formula.param_names if n not in params]
+    if missing:
+        raise FitError(f"Give a value for {', '.join(missing)}.")
+    fn = numpy_function(formula.expr, variable, formula.param_names)
+    xs = np.asarray(x, dtype=float)
+    with np.errstate(all="ignore"):
+        y = np.asarray(
+            fn(xs, **{n: float(params[n]) for n in formula.param_names}), dtype=float
+        )
+    y = np.broadcast_to(y, xs.shape).copy()
+    y[~np.isfinite(y)] = np.nan
+    return y

@@ -6,6 +6,7 @@ hour, so the net score peaks where the marginal gain ``S k e^(-k h)`` falls to c
 
 import numpy as np
 
+from ..fitting import DataFit
 from ..model import Param, Reference, Scenario, Variable
 
 
@@ -85,4 +86,22 @@ SCENARIO = Scenario(
         "The second derivative is negative everywhere, so this is a maximum."
     ),
     order=30,
+    extras={
+        # The score half of the model is a curve over data: scores measured
+        # after different study times give S and k by least squares.
+        "data_fit": DataFit(
+            formula="max_score (1 - exp(-learning_speed hours))",
+            variable="hours",
+            fit=("max_score", "learning_speed"),
+            x_label="Study time",
+            x_unit="hours",
+            y_label="Score",
+            y_unit="points",
+            note=(
+                "Type the scores you got after different study times; the fit "
+                "gives the maximum score S and the learning speed k. Fatigue "
+                "is not part of the score, so it keeps its slider value."
+            ),
+        )
+    },
 )

@@ -264,13 +264,17 @@ def upload(at, name, data, mime="text/csv"):
     return at.run()
 
 
+def models_table(at):
+    return next(t.value for t in at.table if "Shape" in t.value.columns)
+
+
 def test_fit_from_csv_shows_the_line_and_use_this_fit_moves_sliders(db):
     at = upload(app(), "sales.csv", CSV_2000_MINUS_4P)
     no_exceptions(at)
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Intercept (pairs)"] == "2,000"
-    assert metrics["Slope (pairs per $1)"] == "−4"
-    assert metrics["R²"] == "1.000"
+    linear = models_table(at).iloc[0]
+    assert linear["Shape"] == "Linear (best)"
+    assert linear["Parameters (± standard error)"] == "A = 2,000 ± 0, b = 4 ± 0"
+    assert linear["R²"] == "1.000"
     at.button(key="whatif_fit_use").click().run()
     no_exceptions(at)
     assert at.slider(key="demand_intercept").value == 2000.0
@@ -298,7 +302,8 @@ def test_bad_rows_are_listed_and_skipped(db):
     warning = texts(at.warning)
     assert "Skipped 3 rows" in warning
     assert "row 3" in warning and "row 4" in warning and "row 6" in warning
-    assert {m.label: m.value for m in at.metric}["Intercept (pairs)"] == "2,000"
+    linear = models_table(at).iloc[0]
+    assert linear["Parameters (± standard error)"].startswith("A = 2,000 ± ")
 
 
 @pytest.mark.parametrize(

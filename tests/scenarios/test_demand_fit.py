@@ -289,3 +289,13 @@ def test_xy_csv_follows_the_file_rules():
         demand_fit.parse_xy_csv(b"1,2\n", "data.xlsx")
     with pytest.raises(DemandDataError, match="No row holds two numbers"):
         demand_fit.parse_xy_csv(b"x,y\na,b\n", "a.csv")
+
+
+def test_csv_header_names_columns_and_says_which_hold_numbers():
+    text = "student,hours,score\nann,2,45\n"
+    assert demand_fit.csv_header(text, "a.csv") == (
+        ("student", False),
+        ("hours", True),
+        ("score", True),
+    )
+    assert demand_fit.csv_header("1,2\n", "a.csv") == ()

@@ -220,3 +220,34 @@ def test_a_zero_price_rules_out_constant_elasticity_only():
 def test_unknown_model_lists_the_known_ones():
     with pytest.raises(ValueError, match="linear, exponential, constant_elasticity"):
         dm.model("quadratic")
+
+
+# --- Handing a fit to the own-model page ----------------------------------------
+
+
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_own_model_spec_reopens_the_same_best_price(name):
+    import scenarios
+
+    fit = dm.fit_model(name, PRICES, noisy(name), unit_cost=10.0)
+    spec = dm.own_model_spec(fit, 10.0)
+    if fit.optimum.price is None:
+        assert spec is None
+        return
+    model = scenarios.from_formula(
+        spec["formula"],
+        variable=spec["variable"],
+        domain=spec["domain"],
+        goal=spec["goal"],
+        params=spec["params"],
+    )
+    # Parameters travel with 6 significant digits, so the price agrees to ~1e-6.
+    assert scenarios.solve(model).x == pytest.approx(fit.optimum.price, rel=1e-5)
+    assert spec["params"]["c"] == 10.0
+
+
+def test_own_model_spec_never_calls_elasticity_e():
+    # In a typed formula, e is Euler's number.
+    fit = dm.fit_model("constant_elasticity", PRICES, noisy("constant_elasticity"), 10)
+    spec = dm.own_model_spec(fit, 10.0)
+    assert "elasticity" in spec["params"] and "e" not in spec["params"]
