@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
+import os
 import sys
 from collections.abc import Sequence
 
@@ -56,13 +58,30 @@ def _print_what_it_can(stream: object) -> None:
             reconfigure(errors="replace")
 
 
+def _discard_stdout() -> None:
+    """Send what stdout still buffers nowhere once the pipe's reader has left.
+
+    Otherwise the interpreter's final flush fails with a traceback (``| head``).
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit status (2 on any bad input)."""
     _print_what_it_can(sys.stdout)
     _print_what_it_can(sys.stderr)
     try:
         args = build_parser().parse_args(argv)
-        return int(args.handler(args) or 0)
+        status = int(args.handler(args) or 0)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        _discard_stdout()
+        return 1
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

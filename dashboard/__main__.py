@@ -1,0 +1,7 @@
+"""``python -m dashboard [streamlit options]``: the same as ``scenarios-dashboard``."""
+
+import sys
+
+from .launch import main
+
+sys.exit(main())
