@@ -19,8 +19,8 @@ formats, so tooltips and labels match the rest of the page.
 from __future__ import annotations
 
 import contextlib
-import copy
 import functools
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +35,7 @@ import scenarios
 from scenarios import Curve, PointReport, Scenario, Solution
 
 from . import format as fmt
+from .label_layout import LabelSpot, label_offsets
 
 OPTIMUM = "#0f766e"
 YOURS = "#c2410c"
@@ -47,6 +48,12 @@ Y_AXIS_WIDTH = 76
 ROLES = ("Optimum", "Your value", "Reference")
 OBJECTIVE_HEIGHT = 300
 SLOPE_HEIGHT = 170
+ABOVE, BELOW = -11.0, 16.0
+"""A label's preferred pixel offset from its point: one line above or below."""
+HOVER = "hover_f"
+"""The objective panel's pointer selection: the nearest sample of the curve."""
+READOUT = "pointer_readout"
+"""Vega mark name of the hover tangent's readout (its SVG group's class)."""
 
 # Millions and billions are shortened so every label fits the fixed axis width.
 _Y_LABELS = (
@@ -96,13 +103,47 @@ def _role(label: str, yours: str) -> str:
     return "Your value" if label == yours else "Reference"
 
 
+def _placed(
+    rows: list[dict],
+    x_span: tuple[float, float],
+    y_span: tuple[float, float],
+    height: float,
+    y_field: str,
+    order: Sequence[int],
+) -> list[dict]:
+    """``rows`` with ``label_dy``: pixel offsets that keep their labels apart.
+
+    Labels are placed in ``order`` (the first keeps its preferred line); the
+    user's value prefers the line below its point, every other label above.
+    """
+    spots = [
+        LabelSpot(
+            rows[i]["x"], rows[i][y_field], rows[i]["label"], rows[i]["right_half"]
+        )
+        for i in order
+    ]
+    preferred = [BELOW if rows[i].get("role") == "Your value" else ABOVE for i in order]
+    offsets = label_offsets(spots, x_span, y_span, height, preferred)
+    for i, dy in zip(order, offsets, strict=True):
+        rows[i]["label_dy"] = dy
+    return rows
+
+
+_ROLE_ORDER = {"Optimum": 0, "Your value": 1, "Reference": 2}
+
+
 def point_frame(
     scenario: Scenario,
     reports: Sequence[PointReport],
     yours: str,
     domain: tuple[float, float],
+    y_range: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
-    """The marked points inside the domain, with their text and label side."""
+    """The marked points inside the domain, with their text and label placement.
+
+    ``y_range`` is the plotted curve's y extent (default: the points' own);
+    labels that would overlap are stacked (``label_dy``, in pixels).
+    """
     var, unit = scenario.variable, scenario.objective_unit
     middle = (domain[0] + domain[1]) / 2
     rows = [
@@ -120,7 +161,12 @@ def point_frame(
         for r in reports
         if r.in_domain
     ]
-    columns = ["x", "f", "df", "role", "label", "right_half"]
+    if rows:
+        ys = [r["f"] for r in rows]
+        span = y_range or (min(ys), max(ys))
+        order = sorted(range(len(rows)), key=lambda i: _ROLE_ORDER[rows[i]["role"]])
+        rows = _placed(rows, domain, span, OBJECTIVE_HEIGHT, "f", order)
+    columns = ["x", "f", "df", "role", "label", "right_half", "label_dy"]
     return pd.DataFrame(rows, columns=[*columns, "x_text", "f_text", "df_text"])
 
 
@@ -128,18 +174,20 @@ def crossing_frame(scenario: Scenario, solution: Solution) -> pd.DataFrame:
     """Where f' crosses zero (the stationary points)."""
     lo, hi = solution.domain
     middle = (lo + hi) / 2
-    return pd.DataFrame(
+    rows = [
         {
-            "x": [sp.x for sp in solution.stationary_points],
-            "df": [0.0] * len(solution.stationary_points),
-            "label": [
-                f"f′ = 0 at {fmt.quantity(sp.x, scenario.variable.unit)}"
-                for sp in solution.stationary_points
-            ],
-            "right_half": [bool(sp.x > middle) for sp in solution.stationary_points],
-        },
-        columns=["x", "df", "label", "right_half"],
-    )
+            "x": sp.x,
+            "df": 0.0,
+            "label": f"f′ = 0 at {fmt.quantity(sp.x, scenario.variable.unit)}",
+            "right_half": bool(sp.x > middle),
+        }
+        for sp in solution.stationary_points
+    ]
+    if rows:
+        # Every crossing sits on the zero line: only their x decides overlaps.
+        order = range(len(rows))
+        rows = _placed(rows, (lo, hi), (-1.0, 1.0), SLOPE_HEIGHT, "df", order)
+    return pd.DataFrame(rows, columns=["x", "df", "label", "right_half", "label_dy"])
 
 
 def tangent_frame(
@@ -201,13 +249,18 @@ def _x(scenario: Scenario, labels: bool) -> alt.X:
     return alt.X("x:Q", title=title, scale=scale, axis=alt.Axis(format=",~r"))
 
 
+def _hover_selection(name: str) -> alt.Parameter:
+    """The curve sample nearest the pointer, picked in the browser."""
+    return alt.selection_point(
+        name=name, on="pointerover", nearest=True, fields=["x"], empty=False
+    )
+
+
 def _hover_layers(
     data: alt.Data, x: alt.X, y: alt.Y, tooltip: list, name: str
 ) -> list[alt.Chart]:
     """A dotted rule that follows the pointer, with the curve's tooltip."""
-    hover = alt.selection_point(
-        name=name, on="pointerover", nearest=True, fields=["x"], empty=False
-    )
+    hover = _hover_selection(name)
     rule = (
         alt.Chart(data)
         .mark_rule(color=REFERENCE, strokeDash=[2, 2])
@@ -238,13 +291,87 @@ def _point_labels(data: alt.Data, x: alt.X, y: alt.Y, colour: alt.Color) -> list
                 .mark_text(
                     align="right" if right_half else "left",
                     dx=-9 if right_half else 9,
-                    dy=16 if yours else -11,
                     fontSize=12,
                     fontWeight=600 if yours else 400,
+                    dy=LABEL_DY,
                 )
                 .encode(x=x, y=y, text="label:N", color=colour)
             )
     return layers
+
+
+LABEL_DY = {"expr": "datum.label_dy"}
+"""A label's vertical offset in pixels, read from its row (see label_layout)."""
+
+
+def _clamped_step(h: str) -> tuple[str, str]:
+    """Vega expressions for how far the pointer's tangent reaches each way.
+
+    At most ``h`` either side of the sample, cut where it would leave the
+    curve's own x or y range (``x_lo`` … ``f_hi``), so the tangent never
+    stretches the shared scales.
+    """
+    d = "datum"
+    y_lo = f"({d}.f_lo - {d}.f) / {d}.df"
+    y_hi = f"({d}.f_hi - {d}.f) / {d}.df"
+    back = f"max(-{h}, {d}.x_lo - {d}.x, {d}.df == 0 ? -{h} : min({y_lo}, {y_hi}))"
+    ahead = f"min({h}, {d}.x_hi - {d}.x, {d}.df == 0 ? {h} : max({y_lo}, {y_hi}))"
+    return back, ahead
+
+
+def _pointer_tangent(
+    scenario: Scenario, curve: alt.Data, x: alt.X, y: alt.Y, hover: alt.Parameter
+) -> list[alt.Chart]:
+    """The tangent at the curve sample under the pointer, drawn in the browser.
+
+    Built from the samples of f and f′ already in ``curve`` with Vega-Lite
+    transforms, so it follows the pointer at frame rate with no rerun. The
+    readout above the plot gives x, f(x) and f′(x) there, as formatted text.
+    """
+    h = f"({TANGENT_SHARE} * (datum.x_hi - datum.x_lo))"
+    back, ahead = _clamped_step(h)
+    at_pointer = (
+        alt.Chart(curve)
+        .transform_joinaggregate(
+            x_lo="min(x)", x_hi="max(x)", f_lo="min(f)", f_hi="max(f)"
+        )
+        .transform_filter(hover)
+    )
+    line = (
+        at_pointer.transform_calculate(back=back, ahead=ahead)
+        .transform_calculate(
+            xs="[datum.x + datum.back, datum.x + datum.ahead]",
+            fs="[datum.f + datum.df * datum.back, datum.f + datum.df * datum.ahead]",
+        )
+        .transform_flatten(["xs", "fs"], as_=["x", "f"])
+        .mark_line(color=OPTIMUM, strokeWidth=2, opacity=0.85)
+        .encode(x=x, y=y)
+    )
+    dot = at_pointer.mark_point(
+        filled=True, size=70, color=OPTIMUM, opacity=1, stroke="white"
+    ).encode(x=x, y=y)
+    var = scenario.variable
+    slope = fmt.with_unit("slope f′", fmt.slope_unit(scenario))
+    readout = (
+        f"{json.dumps(var.label + ' ')} + datum.x_text + "
+        f"{json.dumps(' · ' + scenario.objective_label + ' ')} + datum.f_text + "
+        f"{json.dumps(' · ' + slope + ' ')} + datum.df_text"
+    )
+    text = (
+        at_pointer.transform_calculate(readout=readout)
+        .mark_text(
+            align="right",
+            baseline="bottom",
+            x={"expr": "width"},
+            y=-8,
+            fontSize=12,
+            fontWeight=600,
+            color=OPTIMUM,
+        )
+        .encode(text="readout:N")
+        .properties(name=READOUT)
+    )
+    return [line, dot, text]
 
 
 def objective_panel(scenario: Scenario) -> alt.LayerChart:
@@ -268,6 +395,7 @@ def objective_panel(scenario: Scenario) -> alt.LayerChart:
         legend=alt.Legend(orient="top", direction="horizontal", symbolSize=90),
     )
     tooltip = _tooltip(scenario)
+    hover_layers = _hover_layers(curve, x, y, tooltip, HOVER)
     return alt.layer(
         alt.Chart(curve).mark_line(color=CURVE, strokeWidth=2).encode(x=x, y=y),
         alt.Chart(alt.Data(name="tangent"))
@@ -277,7 +405,8 @@ def objective_panel(scenario: Scenario) -> alt.LayerChart:
         .mark_point(filled=True, size=110, opacity=1, stroke="white", strokeWidth=1)
         .encode(x=x, y=y, color=colour, tooltip=tooltip),
         *_point_labels(points, x, y, colour),
-        *_hover_layers(curve, x, y, tooltip, "hover_f"),
+        *hover_layers,
+        *_pointer_tangent(scenario, curve, x, y, _hover_selection(HOVER)),
         width="container",
         height=OBJECTIVE_HEIGHT,
     )
@@ -305,9 +434,9 @@ def slope_panel(scenario: Scenario) -> alt.LayerChart:
         .mark_text(
             align="right" if right else "left",
             dx=-10 if right else 10,
-            dy=-12,
             fontSize=12,
             color=OPTIMUM,
+            dy=LABEL_DY,
         )
         .encode(x=x, y=y, text="label:N")
         for right in (False, True)
@@ -374,9 +503,8 @@ def with_data(spec: Spec, datasets: Mapping[str, Any]) -> Spec:
     the chart would go on showing the data it was first drawn with.
     The x scale needs no pinned domain: the curve spans exactly the domain.
     """
-    spec = copy.deepcopy(spec)
-    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
-    return spec
+    # A shallow copy is enough: nothing downstream edits the nested parts.
+    return {**spec, "datasets": {**spec.get("datasets", {}), **datasets}}
 
 
 def compile_chart(chart: alt.TopLevelMixin) -> Spec:
@@ -419,7 +547,7 @@ def main_chart(
     # Each panel gets exactly the datasets it reads (see with_data).
     shared = {
         "curve": line,
-        "points": point_frame(scenario, reports, your_label, (lo, hi)),
+        "points": point_frame(scenario, reports, your_label, (lo, hi), y_range),
     }
     tangent_data = tangent_frame(tangent[0], tangent[1], y_range)
     objective_spec, slope_spec = _compiled(scenario.id)

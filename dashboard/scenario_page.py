@@ -10,6 +10,7 @@ signature and put it in :data:`SECTIONS`.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -134,6 +135,33 @@ def _analysis(scenario: Scenario, params: dict[str, float]) -> engine.Analysis:
 # --- sections -----------------------------------------------------------------
 
 
+def _sliders_moved(params: dict[str, float]) -> bool:
+    """True when a callback has set a parameter slider away from ``params``."""
+    return any(
+        fmt.clean(st.session_state.get(name, value)) != value
+        for name, value in params.items()
+    )
+
+
+def own_rerun(section: Section) -> Section:
+    """``section`` as a fragment: its own widgets rerun it alone, not the page.
+
+    For sections whose widgets feed only themselves (goal seek, sensitivity,
+    fitting, saved cases). Their arguments are those of the last full run.
+    A widget there that moves the parameter sliders (loading a case, using a
+    fit) does so in a callback, which runs before the fragment; the whole page
+    is then rerun instead, so every section sees the new values.
+    """
+
+    @functools.wraps(section)
+    def run(scenario: Scenario, params: dict[str, float], solution: Solution | None):
+        if _sliders_moved(params):
+            st.rerun(scope="app")
+        section(scenario, params, solution)
+
+    return st.fragment(run)
+
+
 def header(scenario: Scenario, params: dict[str, float], solution: Solution | None):
     """Title and the question the page answers."""
     st.title(scenario.title)
@@ -244,6 +272,7 @@ GROWTH: dict[str, GrowthSpec] = {"compound_growth": GrowthSpec("annual_rate")}
 """Scenarios that get the growth figures; the only scenario-specific table."""
 
 
+@own_rerun
 def growth_section(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ):
@@ -326,7 +355,8 @@ def chart_section(
         f"Bottom: its slope f′, which crosses zero where the top curve turns. "
         f"The dashed line is the tangent at {_your_label(scenario).lower()} "
         f"{fmt.quantity(yours.x, scenario.variable.unit)}; its slope is "
-        f"{fmt.signed_quantity(yours.derivative, fmt.slope_unit(scenario))}."
+        f"{fmt.signed_quantity(yours.derivative, fmt.slope_unit(scenario))}. "
+        "Point at the top curve, or drag along it, for the tangent there."
     )
     chart = charts.main_chart(
         scenario,
@@ -431,6 +461,7 @@ def _default_target(scenario: Scenario) -> float:
     return 0.0 if view is None else fmt.round_sig(view.reports[-2].value, 3)
 
 
+@own_rerun
 def goal_seek_section(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ):
@@ -584,6 +615,7 @@ def loaded_case_notice(
     whatif_sections.show_pending_load(scenario)
 
 
+@own_rerun
 def sensitivity_section(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ) -> None:
@@ -593,6 +625,7 @@ def sensitivity_section(
     whatif_sections.render_sensitivity(scenario, params, solution)
 
 
+@own_rerun
 def demand_fit_section(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ) -> None:
@@ -602,6 +635,7 @@ def demand_fit_section(
     whatif_sections.render_demand_fit(scenario, params, solution)
 
 
+@own_rerun
 def save_case_section(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ) -> None:

@@ -131,3 +131,44 @@ def test_shared_parameter_name_does_not_carry_between_pages(page, app_url):
     expect(page.locator(FIRST_METRIC).first).to_have_text("6 hours per day")
     expect(page.locator(".st-key-curvature input[type='range']")).to_have_value("1")
     assert page.locator(EXCEPTION).count() == 0
+
+
+# Every change of the app's script state, recorded in the page itself.
+_WATCH_SCRIPT_STATE = """() => {
+    window.__scriptStates = [];
+    const app = document.querySelector("[data-testid='stApp']");
+    new MutationObserver(() => window.__scriptStates.push(
+        app.getAttribute("data-test-script-state"))
+    ).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+}"""
+
+
+@pytest.mark.parametrize("scenario_id", list(scenarios.REGISTRY))
+def test_hover_tangent_follows_the_pointer_without_a_rerun(page, app_url, scenario_id):
+    """Moving across the main chart redraws its tangent in the browser alone."""
+    from dashboard.charts import READOUT
+
+    _open(page, f"{app_url}/{scenario_id}")
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.locator("g.mark-line path").first.wait_for()
+    chart.scroll_into_view_if_needed()
+    # Vega-Lite names a named layer's marks "<name>_marks", an SVG class.
+    readout = chart.locator(f"g.{READOUT}_marks text")
+    assert readout.count() == 0  # nothing under the pointer yet
+    page.evaluate(_WATCH_SCRIPT_STATE)
+    box = chart.bounding_box()
+    seen = []
+    for share in (0.25, 0.5, 0.75):
+        # Several small moves, as a hand dragging across the curve would make.
+        page.mouse.move(
+            box["x"] + share * box["width"], box["y"] + 0.6 * box["height"], steps=4
+        )
+        readout.first.wait_for()
+        seen.append(readout.first.text_content())
+    assert len(set(seen)) == 3, seen
+    assert all("·" in text and "f′" in text for text in seen), seen
+    assert page.evaluate("window.__scriptStates") == []
+    assert (
+        page.locator("[data-testid='stApp']").get_attribute("data-test-script-state")
+        == "notRunning"
+    )
