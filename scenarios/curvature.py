@@ -3,8 +3,9 @@
 The sign of f'' says how the slope is changing: positive, the curve bends up
 like a bowl (concave up); negative, it bends down like a hill (concave down).
 An inflection point is where f'' changes sign. They are found the way
-:mod:`scenarios.solver` finds optima, one derivative higher: sample f'' across
-the domain, bracket each sign change and refine it with ``brentq``.
+:mod:`scenarios.solver` finds optima, one derivative higher: every root of f''
+on the domain comes from :func:`scenarios.roots.find_roots`, and a root where
+f'' merely touches zero is dropped.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.optimize import brentq
 
 from .model import Scenario
-from .solver import EPS, SAMPLES, _absolute_tolerance, _bracket_mask, domain_of
+from .roots import EPS, NotFiniteError, RootResult, find_roots
+from .solver import _not_finite, domain_of
 
 Concavity = Literal["up", "down", "flat"]
 FLAT_TOLERANCE = 1e-12
@@ -65,6 +66,7 @@ class Curvature:
     inflections: tuple[InflectionPoint, ...]
     regions: tuple[ConcavityRegion, ...]
     evaluations: int
+    search: RootResult | None = None
 
 
 def third_derivative(
@@ -98,18 +100,20 @@ def curvature(
     p = scenario.resolve(params)
     lo, hi = domain_of(scenario, p)
     width = hi - lo
-    xs = np.linspace(lo, hi, SAMPLES)
+    try:
+        search = find_roots(lambda x: scenario.d2f(x, **p), lo, hi)
+    except NotFiniteError:
+        raise _not_finite(scenario, "second derivative") from None
+    # The size of f sets what counts as a flat stretch of f''.
+    probe = np.array([lo, *search.roots, 0.5 * (lo + hi), hi])
     with np.errstate(all="ignore"):
-        d2 = np.broadcast_to(np.asarray(scenario.d2f(xs, **p), dtype=float), xs.shape)
-        fs = np.broadcast_to(np.asarray(scenario.f(xs, **p), dtype=float), xs.shape)
-    evaluations = 2 * SAMPLES
+        fs = np.broadcast_to(
+            np.asarray(scenario.f(probe, **p), dtype=float), probe.shape
+        )
+    evaluations = search.function_calls + probe.size
     finite_f = fs[np.isfinite(fs)]
     scale = float(np.max(np.abs(finite_f))) if finite_f.size else 0.0
     flat_below = FLAT_TOLERANCE * scale / width**2
-    # Samples within rounding of zero would split regions at noise: treat as 0.
-    signs_of = np.where(np.abs(d2) <= flat_below, 0.0, d2)
-    finite = np.isfinite(signs_of)
-    signs_of = np.where(finite, signs_of, 0.0)
 
     def bend(x: float) -> float:
         return float(scenario.d2f(x, **p))
@@ -118,32 +122,19 @@ def curvature(
         value = bend(min(max(x, lo), hi))
         return _concavity_of(np.array([value]), flat_below)
 
-    probe = 1e-6 * width
+    step = 1e-6 * width
     inflections: list[InflectionPoint] = []
-    for i in np.flatnonzero(_bracket_mask(signs_of)):
-        a, b = float(xs[i]), float(xs[i + 1])
-        if signs_of[i] == 0 or signs_of[i + 1] == 0:
-            root, bracket = (a if signs_of[i] == 0 else b), None
-        else:
-            root, info = brentq(
-                bend,
-                a,
-                b,
-                xtol=_absolute_tolerance(lo, hi),
-                rtol=4 * EPS,
-                maxiter=500,
-                full_output=True,
-                disp=False,
-            )
-            evaluations += info.function_calls
-            bracket = (a, b)
-        root = float(root)
-        if inflections and abs(root - inflections[-1].x) <= probe:
-            continue
-        before, after = side(root - probe), side(root + probe)
-        evaluations += 2
-        if root in (lo, hi) or before == after or "flat" in (before, after):
+    for root, touching, bracket in zip(
+        search.roots, search.touching, search.brackets, strict=True
+    ):
+        if touching or root in (lo, hi):
             continue  # f'' touches zero without changing sign
+        if inflections and abs(root - inflections[-1].x) <= step:
+            continue
+        before, after = side(root - step), side(root + step)
+        evaluations += 2
+        if before == after or "flat" in (before, after):
+            continue
         inflections.append(
             InflectionPoint(
                 x=root,
@@ -160,9 +151,9 @@ def curvature(
     edges = [lo, *(ip.x for ip in inflections), hi]
     regions = []
     for start, end in zip(edges[:-1], edges[1:], strict=True):
-        inside = xs[(xs > start) & (xs < end)]
-        if inside.size < 3:
-            inside = np.linspace(start, end, 5)[1:-1]
+        # f'' keeps one sign between inflections; judge it by its largest
+        # value at a few interior points.
+        inside = start + (end - start) * np.array([0.125, 0.375, 0.5, 0.625, 0.875])
         with np.errstate(all="ignore"):
             values = np.broadcast_to(
                 np.asarray(scenario.d2f(inside, **p), dtype=float), inside.shape
@@ -176,6 +167,7 @@ def curvature(
         inflections=tuple(inflections),
         regions=tuple(regions),
         evaluations=evaluations,
+        search=search,
     )
 
 

@@ -1,25 +1,41 @@
-"""Goal seek: which x, or which parameter value, makes f reach a target."""
+"""Goal seek: which x, or which parameter value, makes f reach a target.
+
+Both are root searches of g = f - target with :func:`scenarios.roots.find_roots`,
+in x on the scenario's domain or in the parameter across its slider range.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 import numpy as np
-from scipy.optimize import brentq
 
 from .model import Scenario
-from .solver import SAMPLES, solve
-
-_EPS = float(np.finfo(float).eps)
-_RTOL = 4 * _EPS
-
-
-def _xtol(lo: float, hi: float) -> float:
-    return _EPS * max(1.0, abs(lo), abs(hi))
+from .roots import NotFiniteError, RootResult, find_roots
+from .solver import _not_finite, domain_of
 
 
 class SeekError(ValueError):
     """No value in the allowed range reaches the target."""
+
+
+def seek_roots(
+    scenario: Scenario, target: float, params: Mapping[str, object] | None = None
+) -> RootResult:
+    """The full root search behind :func:`seek` (pieces, evaluations, resolved)."""
+    target = float(target)
+    p = scenario.resolve(params)
+    lo, hi = domain_of(scenario, p)
+    f, df = scenario.f, scenario.df
+    try:
+        return find_roots(
+            lambda x: np.asarray(f(x, **p), dtype=float) - target,
+            lo,
+            hi,
+            dg=lambda x: df(x, **p),
+        )
+    except NotFiniteError:
+        raise _not_finite(scenario, "objective") from None
 
 
 def seek(
@@ -27,32 +43,11 @@ def seek(
 ) -> list[float]:
     """Every x in the domain with f(x) = ``target``, in increasing order.
 
-    The domain is cut at the stationary points, so f is monotonic on each piece
-    and each piece holds at most one solution. An empty list means the target is
-    never reached on the domain.
+    A target equal to a peak or a trough, where f touches it without crossing,
+    is found too. An empty list means the target is never reached on the
+    domain. Raises ParamError or DomainError as :func:`scenarios.solve` does.
     """
-    target = float(target)
-    solution = solve(scenario, params)
-    p = solution.params
-    lo, hi = solution.domain
-    cuts = [lo, *(sp.x for sp in solution.stationary_points), hi]
-    cuts = sorted(set(cuts))
-
-    def gap(x: float) -> float:
-        return float(scenario.f(x, **p)) - target
-
-    found: list[float] = []
-    for left, right in zip(cuts[:-1], cuts[1:], strict=True):
-        g_left, g_right = gap(left), gap(right)
-        if g_left == 0:
-            found.append(left)
-        if g_right == 0:
-            found.append(right)
-        if g_left * g_right < 0:
-            found.append(
-                float(brentq(gap, left, right, xtol=_xtol(lo, hi), rtol=_RTOL))
-            )
-    return sorted(set(found))
+    return list(seek_roots(scenario, target, params).roots)
 
 
 def seek_param(
@@ -72,26 +67,17 @@ def seek_param(
     spec = scenario.param(name)
     p = scenario.resolve(params)
     current = p[name]
-    thetas = np.linspace(spec.min, spec.max, SAMPLES)
-    with np.errstate(all="ignore"):
-        gaps = np.asarray(scenario.f(at, **{**p, name: thetas}), dtype=float) - target
 
-    def gap(theta: float) -> float:
-        return float(scenario.f(at, **{**p, name: theta})) - target
+    def gap(theta):
+        return np.asarray(scenario.f(at, **{**p, name: theta}), dtype=float) - target
 
-    roots = [float(t) for t, g in zip(thetas, gaps, strict=True) if g == 0]
-    for i in np.flatnonzero(gaps[:-1] * gaps[1:] < 0):
-        roots.append(
-            float(
-                brentq(
-                    gap,
-                    thetas[i],
-                    thetas[i + 1],
-                    xtol=_xtol(spec.min, spec.max),
-                    rtol=_RTOL,
-                )
-            )
-        )
+    if spec.min == spec.max:
+        roots: tuple[float, ...] = (spec.min,) if float(gap(spec.min)) == 0 else ()
+    else:
+        try:
+            roots = find_roots(gap, spec.min, spec.max).roots
+        except NotFiniteError:
+            roots = ()
     if not roots:
         raise SeekError(
             f"No {spec.label.lower()} between {spec.min:g} and {spec.max:g} makes "

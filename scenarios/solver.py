@@ -1,16 +1,19 @@
 """Find optima by root-finding the analytic derivative, never by grid search.
 
-The recipe, shared by the scalar :func:`solve` and the array :func:`solve_grid`:
+The recipe for the scalar :func:`solve`:
 
-1. sample f' at ``SAMPLES`` points across the domain and bracket every sign
-   change (a sample where f' is exactly zero brackets itself);
-2. refine each bracket to full double precision with a bracketing root finder
-   (``scipy.optimize.brentq`` for one problem, ``elementwise.find_root`` for
-   arrays of problems);
-3. classify each stationary point by f'' or, where f'' is too small to trust,
-   by the sign of f' on either side;
-4. compare the stationary points with both ends of the domain and keep the best
-   for the scenario's goal.
+1. find every root of f' on the domain with :func:`scenarios.roots.find_roots`
+   (Chebyshev interpolation until f' is resolved, roots of each piece's
+   colleague matrix, each polished on the true f' to full double precision);
+2. classify each stationary point by f'' or, where f'' is too small to trust,
+   by the sign of f' on either side; a root where f' touches zero without
+   changing sign is an inflection;
+3. compare the stationary points, any declared kinks and both ends of the
+   domain, and keep the best for the scenario's goal.
+
+The array :func:`solve_grid` keeps a fixed grid of sign-change brackets (at
+least ``SAMPLES`` points, and never coarser than the scalar engine needed at
+the current parameters) refined by ``elementwise.find_root``.
 """
 
 from __future__ import annotations
@@ -21,12 +24,18 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from scipy.optimize import brentq, elementwise
+from scipy.optimize import elementwise
 
 from .model import Number, Scenario
+from .roots import BUDGET, NotFiniteError, RootResult, find_roots
 
 SAMPLES = 129
-"""Points at which f' is sampled to bracket its sign changes."""
+"""Fewest points at which :func:`solve_grid` samples f' to bracket sign changes."""
+
+UNRESOLVED_NOTE = (
+    "The slope could not be resolved everywhere; the optimum may be missed."
+)
+FLAT_NOTE = "The slope is zero across the whole range, so every x is optimal."
 
 GRID_BLOCK = 2048
 """Cells sampled together by :func:`solve_grid` (about 2 MB of samples)."""
@@ -34,7 +43,7 @@ GRID_BLOCK = 2048
 CURVATURE_TRUST = 1e-9
 """|f''| * width below this fraction of max|f'| is too flat to classify by."""
 
-Kind = Literal["maximum", "minimum", "inflection"]
+Kind = Literal["maximum", "minimum", "inflection", "kink"]
 KIND_CODES: dict[int, Kind] = {1: "maximum", -1: "minimum", 0: "inflection"}
 
 
@@ -70,6 +79,11 @@ class Solution:
     way the objective would keep improving past the range. Otherwise it is the
     residual f'(x*) left by the root finder. ``bracket`` is the sign-change
     interval that was refined (None at a boundary optimum or an exact zero).
+    ``kinks`` are points where f has a corner (declared by the scenario, or
+    where f' jumps across zero); they compete with the stationary points.
+    ``every_x_optimal`` is True when f' is zero across the whole domain.
+    ``search`` is the root search on f' (pieces, points, evaluations) and
+    ``notes`` are plain sentences a page should show as warnings.
     """
 
     scenario_id: str
@@ -88,6 +102,9 @@ class Solution:
     evaluations: int
     iterations: int = 0
     notes: tuple[str, ...] = field(default=())
+    kinks: tuple[StationaryPoint, ...] = ()
+    every_x_optimal: bool = False
+    search: RootResult | None = None
 
     @property
     def residual(self) -> float:
@@ -135,30 +152,13 @@ def _not_finite(scenario: Scenario, what: str) -> DomainError:
     )
 
 
-def _bracket_mask(fp: np.ndarray) -> np.ndarray:
-    """Where consecutive samples (along axis 0) bracket a zero of f'."""
-    s = np.sign(fp)
-    left, right = s[:-1], s[1:]
-    return (left * right <= 0) & ~((left == 0) & (right == 0))
-
-
-EPS = float(np.finfo(float).eps)
-
-
-def _absolute_tolerance(lo: Number, hi: Number) -> Number:
-    """Root tolerance: one ulp of the domain's scale (never below 1 ulp of 1.0).
-
-    Tighter is pointless (f' is only known to rounding) and makes a bracketing
-    method crawl towards a root at 0 of a very flat f'.
-    """
-    return EPS * np.maximum(1.0, np.maximum(np.abs(lo), np.abs(hi)))
-
-
-def _probe_step(lo: Number, hi: Number) -> Number:
-    return 1e-6 * (np.asarray(hi) - np.asarray(lo))
-
-
-_UNIT_GRID = np.linspace(0.0, 1.0, SAMPLES)
+def _kink_points(
+    scenario: Scenario, p: Mapping[str, float], lo: float, hi: float
+) -> list[float]:
+    if scenario.kinks is None:
+        return []
+    xs = np.atleast_1d(np.asarray(scenario.kinks(**p), dtype=float)).ravel()
+    return sorted({float(x) for x in xs if np.isfinite(x) and lo <= x <= hi})
 
 
 def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Solution:
@@ -166,78 +166,80 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
 
     Missing parameters take their defaults; an unknown name or a value outside
     its range raises ParamError, an empty domain or a non-finite f or f'
-    raises DomainError.
+    raises DomainError. When f' could not be resolved everywhere the answer is
+    still the best point found, and ``notes`` says so.
     """
     p = scenario.resolve(params)
     f, df, d2f = scenario.f, scenario.df, scenario.d2f
     lo, hi = domain_of(scenario, p)
     width = hi - lo
-    xs = lo + _UNIT_GRID * width
-    fp = np.asarray(df(xs, **p), dtype=float)
-    if not np.isfinite(fp).all():
-        raise _not_finite(scenario, "derivative")
-    evaluations = SAMPLES
-    iterations = 0
+    try:
+        search = find_roots(lambda x: df(x, **p), lo, hi, dg=lambda x: d2f(x, **p))
+    except NotFiniteError:
+        raise _not_finite(scenario, "derivative") from None
+    evaluations = search.function_calls
+    roots = search.roots
+    notes: list[str] = []
+    kink_xs = _kink_points(scenario, p, lo, hi) + list(search.jumps)
+    if search.identically_zero:
+        notes.append(FLAT_NOTE)
+    if not search.resolved:
+        notes.append(UNRESOLVED_NOTE)
 
     def slope(x: float) -> float:
         return float(df(x, **p))
 
-    # Past this step the classification probes f' on either side of a root.
-    delta = float(_probe_step(lo, hi))
-    fp_scale = 0.0
+    n = len(roots)
+    extra = [0.5 * (a + b) for a, b in search.flat if not search.identically_zero]
+    xs = np.array([*roots, *kink_xs, *extra, lo, hi])
+    values = np.asarray(f(xs, **p), dtype=float)
+    if values.shape != xs.shape:
+        values = np.broadcast_to(values, xs.shape)
+    values = values.tolist()
+    if n:
+        curv = np.asarray(d2f(xs[:n], **p), dtype=float)
+        curv = (curv if curv.shape == (n,) else np.broadcast_to(curv, (n,))).tolist()
+    else:
+        curv = []
+    evaluations += xs.size + n
+    if not all(math.isfinite(v) for v in values):
+        raise _not_finite(scenario, "objective")
     stationary: list[StationaryPoint] = []
-    brackets: list[tuple[float, float] | None] = []
-    # Cheaper than _bracket_mask for one problem; both-zero pairs skipped below.
-    for i in np.flatnonzero(fp[:-1] * fp[1:] <= 0).tolist():
-        a, b = float(xs[i]), float(xs[i + 1])
-        left, right = fp[i], fp[i + 1]
-        if left * right > 0 or (left == 0 and right == 0):
-            continue
-        if (left > 0 and right > 0) or (left < 0 and right < 0):
-            continue  # the product underflowed to zero; no sign change
-        if left == 0 or right == 0:
-            root, bracket = (a if left == 0 else b), None
+    for i, root in enumerate(roots):
+        curvature = curv[i]
+        if search.touching[i]:
+            code = 0
+        elif abs(curvature) * width > CURVATURE_TRUST * search.scale:
+            code = 1 if curvature < 0 else -1
         else:
-            root, info = brentq(
-                slope,
-                a,
-                b,
-                xtol=float(_absolute_tolerance(lo, hi)),
-                rtol=4 * EPS,
-                maxiter=500,
-                full_output=True,
-                disp=False,
-            )
-            evaluations += info.function_calls
-            iterations += info.iterations
-            bracket = (a, b)
-        if stationary and root == stationary[-1].x:
-            continue
-        fp_scale = fp_scale or float(np.abs(fp).max())
-        curvature = float(d2f(root, **p))
-        if abs(curvature) * width > CURVATURE_TRUST * fp_scale:
-            code = 1 if curvature < 0 else -1 if curvature > 0 else 0
-        else:
+            delta = 1e-6 * width
             left = slope(max(root - delta, lo))
             right = slope(min(root + delta, hi))
             code = 1 if left > 0 > right else -1 if left < 0 < right else 0
             evaluations += 2
-        value = float(f(root, **p))
-        evaluations += 2
-        stationary.append(StationaryPoint(root, value, KIND_CODES[code], curvature))
-        brackets.append(bracket)
+        stationary.append(StationaryPoint(root, values[i], KIND_CODES[code], curvature))
+    kinks = tuple(
+        StationaryPoint(x, values[n + j], "kink", math.nan)
+        for j, x in enumerate(kink_xs)
+    )
 
-    candidates = [
-        (sp.x, sp.value, None, b) for sp, b in zip(stationary, brackets, strict=True)
+    candidates: list[tuple[float, float, str | None]] = [
+        (sp.x, sp.value, None) for sp in stationary
     ]
-    candidates.append((lo, float(f(lo, **p)), "lower", None))
-    candidates.append((hi, float(f(hi, **p)), "upper", None))
-    evaluations += 2
-    if not all(math.isfinite(c[1]) for c in candidates):
-        raise _not_finite(scenario, "objective")
+    candidates += [(k.x, k.value, None) for k in kinks]
+    candidates += [(x, values[n + len(kinks) + j], None) for j, x in enumerate(extra)]
+    candidates.append((lo, values[-2], "lower"))
+    candidates.append((hi, values[-1], "upper"))
+    if search.identically_zero:
+        candidates = candidates[-2:-1]  # every x ties: report the lower end
     pick = max if scenario.goal == "maximize" else min
-    x, value, side, bracket = pick(candidates, key=lambda c: c[1])  # first wins ties
-    on_boundary = side is not None and all(sp.x != x for sp in stationary)
+    x, value, side = pick(candidates, key=lambda c: c[1])  # first wins ties
+    interior = search.identically_zero or any(
+        c[0] == x and c[2] is None for c in candidates
+    )
+    on_boundary = side is not None and not interior
+    index = roots.index(x) if x in roots else -1
+    bracket = search.brackets[index] if index >= 0 else None
     evaluations += 2
     return Solution(
         scenario_id=scenario.id,
@@ -249,12 +251,16 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
         on_boundary=on_boundary,
         boundary_side=side if on_boundary else None,
         derivative=slope(x),
-        second_derivative=float(d2f(x, **p)),
+        second_derivative=curv[index] if index >= 0 else float(d2f(x, **p)),
         stationary_points=tuple(stationary),
         domain=(lo, hi),
         bracket=bracket,
         evaluations=evaluations,
-        iterations=iterations,
+        iterations=search.pieces,
+        notes=tuple(notes),
+        kinks=kinks,
+        every_x_optimal=search.identically_zero,
+        search=search,
     )
 
 
@@ -274,6 +280,7 @@ class GridSolution:
     second_derivative: np.ndarray
     feasible: np.ndarray
     evaluations: int
+    samples: int = SAMPLES
 
 
 def solve_grid(
@@ -288,6 +295,9 @@ def solve_grid(
     samples x cells arrays stay in cache instead of streaming through memory
     several times; every block is still one array operation, and each bracket
     slot is refined for all cells in a single ``find_root`` call.
+
+    The grid has ``SAMPLES`` points, or more when the scalar engine needed a
+    finer resolution for the middle cell (see ``GridSolution.samples``).
     """
     p = scenario.defaults()
     for name, value in (params or {}).items():
@@ -295,6 +305,7 @@ def solve_grid(
         p[name] = np.asarray(value, dtype=float)
     shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
     size = int(np.prod(shape, dtype=np.int64))
+    samples = _grid_samples(scenario, p, shape)
     lo, hi = (
         np.broadcast_to(np.asarray(v, dtype=float), shape) for v in scenario.domain(**p)
     )
@@ -312,19 +323,20 @@ def solve_grid(
         feasible = (np.isfinite(lo) & np.isfinite(hi) & (lo < hi)).ravel()
         lo = np.where(feasible, lo.ravel(), 0.0)
         hi = np.where(feasible, hi.ravel(), 1.0)
-        t = np.linspace(0.0, 1.0, SAMPLES)[:, None]
+        t = np.linspace(0.0, 1.0, samples)[:, None]
+        block_cells = max(64, GRID_BLOCK * SAMPLES // samples)
 
         # Per bracket slot k (1-based): its sample interval and f' at both ends.
         slots: dict[int, list[np.ndarray]] = {}
-        for start in range(0, size, GRID_BLOCK):
-            cut = slice(start, min(start + GRID_BLOCK, size))
+        for start in range(0, size, block_cells):
+            cut = slice(start, min(start + block_cells, size))
             block = {k: (v[cut] if np.ndim(v) else v) for k, v in flat.items()}
             b_lo, b_hi = lo[cut], hi[cut]
             xs = b_lo + t * (b_hi - b_lo)
             fp = np.broadcast_to(_call(scenario.df, xs, block), xs.shape)
             ok = feasible[cut] & np.all(np.isfinite(fp), axis=0)
             feasible[cut] = ok
-            # _bracket_mask on booleans: consecutive samples bracket a zero
+            # Consecutive samples bracket a zero
             # unless both share a strict sign or both are exactly zero.
             pos, neg = fp > 0, fp < 0
             zero = ~(pos | neg)
@@ -352,7 +364,7 @@ def solve_grid(
                 b_k[cut] = xs[idx + 1, cells]
                 fa_k[cut] = fp[idx, cells]
                 fb_k[cut] = fp[idx + 1, cells]
-        evaluations = SAMPLES * size
+        evaluations = samples * size
 
         # The better end starts as the best candidate; roots replace it on a tie.
         f_lo = np.broadcast_to(_call(scenario.f, lo, flat), (size,))
@@ -396,4 +408,27 @@ def solve_grid(
         second_derivative=np.where(feasible, d2, nan).reshape(shape),
         feasible=feasible.reshape(shape),
         evaluations=evaluations,
+        samples=samples,
     )
+
+
+def _grid_samples(
+    scenario: Scenario, p: Mapping[str, Number], shape: tuple[int, ...]
+) -> int:
+    """Grid points for :func:`solve_grid`: never coarser than the scalar engine.
+
+    The scalar engine runs once, at the middle cell of the grid; a cell whose
+    domain is empty or whose f' is not finite leaves the default.
+    """
+    size = int(np.prod(shape, dtype=np.int64))
+    middle = size // 2
+    cell = {
+        k: float(np.broadcast_to(v, shape).ravel()[middle]) if np.ndim(v) else float(v)
+        for k, v in p.items()
+    }
+    try:
+        lo, hi = domain_of(scenario, cell)
+        search = find_roots(lambda x: scenario.df(x, **cell), lo, hi)
+    except (ValueError, FloatingPointError):
+        return SAMPLES
+    return max(SAMPLES, min(search.uniform_points(), BUDGET))

@@ -77,7 +77,7 @@ def test_shifted_cubic_inflects_at_its_centre():
 
 
 def test_an_inflection_on_a_sample_point_is_found_once():
-    # On [-1, 1] the 129 samples include 0 exactly, where f'' = 0.
+    # On [-1, 1] the samples include the midpoint 0, where f'' = 0 exactly.
     sc = Scenario.from_functions(
         lambda x: x**3, lambda x: 3 * x**2, lambda x: 6 * x, (-1.0, 1.0)
     )

@@ -1,0 +1,813 @@
+"""Every root of a smooth function on an interval: one engine for the package.
+
+:func:`find_roots` serves the optimum (g = f'), goal seek (g = f - target),
+the parameter seek and the inflection points (g = f''). The method follows
+Chebfun's ideas, written here from scratch with numpy:
+
+1. sample g at 17, 33, 65 Chebyshev points of a piece until its Chebyshev
+   coefficients fall to rounding level relative to g's size on that piece;
+   a piece that needs more than about 50 coefficients is split in half;
+2. check every piece against g at ``CHECK_POINTS`` evenly spaced points of the
+   whole interval, so a feature narrower than the Chebyshev samples (a narrow
+   well or spike) forces a split instead of slipping through;
+3. the roots of each piece's interpolant are the eigenvalues of its colleague
+   matrix; close clusters are re-solved on a zoomed window;
+4. every candidate is polished with ``brentq`` on the true g to full double
+   precision; a candidate where g touches zero without crossing (a double
+   root) is polished as a root of g' and kept when g vanishes there;
+5. any sign change between neighbouring samples that still holds no root is
+   bracketed and refined too, so no sampled crossing is ever dropped.
+
+When g cannot be resolved within ``BUDGET`` samples, or a piece shrinks to
+rounding level (a jump, noise), the result says so with ``resolved=False``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+from scipy.optimize import brentq
+
+EPS = float(np.finfo(float).eps)
+SIZES = (17, 33, 65)
+"""Chebyshev sample counts tried on a piece before it is split."""
+CHECK_POINTS = 1025
+"""Evenly spaced points at which every interpolant is checked against g."""
+BUDGET = 2**16
+"""Most Chebyshev samples spent before g counts as unresolved."""
+CHOP_TOL = 1e-12
+"""Coefficients below this fraction of the piece's scale are rounding noise."""
+CHECK_TOL = 1e-10
+"""Largest disagreement (fraction of scale) between g and an accepted piece."""
+SCALE_FLOOR = 1e-20
+"""Pieces whose values stay below this fraction of max |g| count as zero."""
+TOUCH_TOL = 1e-13
+"""|g| at a touching root, as a fraction of the piece's scale."""
+IMAG_TOL = 1e-3
+"""Eigenvalues further than this from the real axis (unit units) are not roots."""
+ZOOM_DEPTH = 4
+
+Fn = Callable[[np.ndarray], np.ndarray]
+
+
+class NotFiniteError(ValueError):
+    """g returned NaN or an infinity at a sample point."""
+
+
+@dataclass(frozen=True)
+class RootResult:
+    """Every root of g on [lo, hi] and how it was found (like scipy's RootResults).
+
+    ``roots`` are sorted; ``refined_by[i]`` says how root i was polished and
+    ``touching[i]`` is True where g touches zero without changing sign, and
+    ``brackets[i]`` is the sign-change interval it was refined in (None for
+    an exact zero or a touching root).
+    ``jumps`` are sign changes where g does not vanish (a discontinuity);
+    ``flat`` are intervals on which g is zero at every sample. ``resolved`` is
+    False when some piece could not be resolved within the budget; ``flag``
+    then says why. ``points`` counts Chebyshev samples, ``check_points`` the
+    evenly spaced check samples, ``function_calls`` every evaluation of g.
+    """
+
+    lo: float
+    hi: float
+    roots: tuple[float, ...]
+    refined_by: tuple[str, ...]
+    touching: tuple[bool, ...]
+    brackets: tuple[tuple[float, float] | None, ...]
+    function_calls: int
+    resolved: bool
+    flag: str
+    pieces: int
+    degrees: tuple[int, ...]
+    points: int
+    check_points: int
+    scale: float
+    breaks: tuple[float, ...] = ()
+    jumps: tuple[float, ...] = ()
+    flat: tuple[tuple[float, float], ...] = field(default=())
+
+    @property
+    def identically_zero(self) -> bool:
+        """True when g was zero at every sample of the whole interval."""
+        return len(self.flat) == 1 and self.flat[0] == (self.lo, self.hi)
+
+    @property
+    def max_degree(self) -> int:
+        return max(self.degrees, default=0)
+
+    def uniform_points(self) -> int:
+        """Evenly spaced points at least as fine as the finest piece needed.
+
+        Two points per degree of freedom of the piece, spread over the whole
+        interval at that piece's density.
+        """
+        edges = (self.lo, *self.breaks, self.hi)
+        density = max(
+            (2 * (max(d, 0) + 1) / (b - a))
+            for a, b, d in zip(edges[:-1], edges[1:], self.degrees, strict=True)
+            if b > a
+        )
+        return int(math.ceil(density * (self.hi - self.lo))) + 1
+
+
+# Precomputed unit-interval tables, one per sample count.
+
+
+@cache
+def _unit_points(n: int) -> np.ndarray:
+    """n Chebyshev points of the second kind on [-1, 1], ascending."""
+    return -np.cos(np.pi * np.arange(n) / (n - 1))
+
+
+@cache
+def _coefficient_matrix(n: int) -> np.ndarray:
+    """Maps values at ``_unit_points(n)`` to Chebyshev coefficients (a DCT-I)."""
+    d = n - 1
+    theta = np.pi * (d - np.arange(n)) / d  # t_j = cos(theta_j)
+    k = np.arange(n)[:, None]
+    m = np.cos(k * theta[None, :]) * (2.0 / d)
+    m[:, [0, -1]] *= 0.5
+    m[[0, -1], :] *= 0.5
+    return m
+
+
+@cache
+def _bary_weights(n: int) -> np.ndarray:
+    w = (-1.0) ** np.arange(n)
+    w[[0, -1]] *= 0.5
+    return w
+
+
+@cache
+def _check_unit() -> np.ndarray:
+    return np.linspace(-1.0, 1.0, CHECK_POINTS)
+
+
+@cache
+def _check_matrix(n: int) -> np.ndarray:
+    """Interpolation matrix from n Chebyshev values to the unit check grid."""
+    return _bary_matrix(_check_unit(), n)
+
+
+def _bary_matrix(t: np.ndarray, n: int) -> np.ndarray:
+    """Rows of barycentric weights: values at ``_unit_points(n)`` -> p(t)."""
+    nodes, w = _unit_points(n), _bary_weights(n)
+    diff = t[:, None] - nodes[None, :]
+    exact = diff == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = w / diff
+        q /= q.sum(axis=1, keepdims=True)
+    hit = exact.any(axis=1)
+    q[hit] = exact[hit].astype(float)
+    return q
+
+
+def _chop(c: np.ndarray, scale: float) -> int | None:
+    """Length of ``c`` that matters, or None when its tail is not yet negligible."""
+    a = np.abs(c)
+    tol = CHOP_TOL * scale
+    if a[-max(4, len(c) // 4) :].max() > tol:
+        return None
+    big = np.flatnonzero(a > tol)
+    return int(big[-1]) + 1 if big.size else 1
+
+
+def _unit_roots(c: np.ndarray) -> list[tuple[float, float]]:
+    """Near-real roots in [-1, 1] of sum c_k T_k, as sorted (real, |imag|) pairs."""
+    m = len(c)
+    if m <= 1:
+        return []
+    if m == 2:
+        found = [complex(-c[0] / c[1])]
+    elif m == 3:
+        # 2 c2 t^2 + c1 t + (c0 - c2) = 0, in the cancellation-free form.
+        qa, qb, qc = 2.0 * float(c[2]), float(c[1]), float(c[0] - c[2])
+        disc = qb * qb - 4.0 * qa * qc
+        if disc >= 0:
+            q = -0.5 * (qb + math.copysign(math.sqrt(disc), qb))
+            found = [complex(q / qa)] + ([complex(qc / q)] if q != 0 else [])
+        else:
+            found = [complex(-qb / (2 * qa), math.sqrt(-disc) / (2 * abs(qa)))]
+    else:
+        # Colleague matrix: t T = A T + T_d e_last / 2, with T_d eliminated.
+        d = m - 1
+        a = np.zeros((d, d))
+        idx = np.arange(d - 1)
+        a[idx, idx + 1] = 0.5
+        a[idx + 1, idx] = 0.5
+        a[0, 1] = 1.0
+        a[-1, :] -= c[:d] / (2.0 * c[d])
+        found = np.linalg.eigvals(a).tolist()
+    out = [
+        (min(max(z.real, -1.0), 1.0), abs(z.imag))
+        for z in found
+        if abs(z.imag) <= IMAG_TOL and abs(z.real) <= 1 + 1e-8
+    ]
+    return sorted(out)
+
+
+class _Engine:
+    """State of one :func:`find_roots` call (samples, pieces, counters)."""
+
+    def __init__(self, g: Fn, lo: float, hi: float, budget: int) -> None:
+        self.g, self.lo, self.hi, self.budget = g, lo, hi, budget
+        self.calls = 0
+        self.points = 0
+        self.sample_x: list[np.ndarray] = []
+        self.sample_g: list[np.ndarray] = []
+        self.pieces: list[tuple[float, float, int]] = []
+        self.flat: list[tuple[float, float]] = []
+        self.candidates: list[tuple[float, float, float]] = []  # x, scale, imag
+        self.unresolved: str = ""
+
+    def eval(self, x: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            y = np.asarray(self.g(x), dtype=float)
+        y = np.broadcast_to(y, x.shape)
+        self.calls += x.size
+        if not np.isfinite(y).all():
+            raise NotFiniteError("g is not finite at some sample point")
+        return y
+
+    def piece(
+        self,
+        a: float,
+        b: float,
+        values: np.ndarray,
+        check_x: np.ndarray,
+        check_g: np.ndarray,
+        check_fast: bool,
+        depth: int,
+    ) -> None:
+        """Resolve g on [a, b] from its 17 samples ``values``; split if needed."""
+        half, mid = 0.5 * (b - a), 0.5 * (a + b)
+        v = values
+        check_scale = float(np.abs(check_g).max()) if check_g.size else 0.0
+        while True:
+            n = v.size
+            scale = max(float(np.abs(v).max()), check_scale)
+            floor = SCALE_FLOOR * self.scale
+            if scale == 0.0:
+                self.flat.append((a, b))
+                self.pieces.append((a, b, 0))
+                return
+            c = _coefficient_matrix(n) @ v
+            m = _chop(c, max(scale, floor))
+            if m is not None and check_x.size:
+                if check_fast:
+                    p = _check_matrix(n) @ v
+                else:
+                    p = _bary_matrix((check_x - mid) / half, n) @ v
+                if np.abs(p - check_g).max() > CHECK_TOL * max(scale, floor):
+                    m = None
+            if m is not None:
+                self.pieces.append((a, b, m - 1))
+                if scale > floor:
+                    self._add_candidates(a, b, c[:m], scale, depth)
+                return
+            if n < SIZES[-1]:
+                t = _unit_points(2 * n - 1)[1::2]
+                new = self.eval(mid + half * t)
+                self.points += new.size
+                self._keep(mid + half * t, new)
+                w = np.empty(2 * n - 1)
+                w[0::2], w[1::2] = v, new
+                v = w
+                continue
+            break
+        # Not resolved at the largest size: split, unless it is hopeless.
+        if half <= 64 * EPS * max(abs(a), abs(b), 1e-300):
+            self.unresolved = self.unresolved or (
+                f"g varies faster than rounding allows near x = {mid:.6g}"
+            )
+            self.pieces.append((a, b, -1))
+            return
+        if self.points + 2 * SIZES[0] > self.budget:
+            self.unresolved = self.unresolved or (
+                f"{self.budget} samples were not enough to resolve g"
+            )
+            self.pieces.append((a, b, -1))
+            return
+        self._split(a, b, check_x, check_g, depth)
+
+    def _split(self, a, b, check_x, check_g, depth) -> None:
+        mid = 0.5 * (a + b)
+        t = _unit_points(SIZES[0])
+        left = 0.5 * (mid + a) + 0.5 * (mid - a) * t
+        right = 0.5 * (b + mid) + 0.5 * (b - mid) * t
+        xs = np.concatenate([left, right])
+        ys = self.eval(xs)
+        self.points += xs.size
+        self._keep(xs, ys)
+        k = int(np.searchsorted(check_x, mid, side="right"))
+        self.piece(a, mid, ys[: SIZES[0]], check_x[:k], check_g[:k], False, depth)
+        self.piece(mid, b, ys[SIZES[0] :], check_x[k:], check_g[k:], False, depth)
+
+    def _keep(self, x: np.ndarray, y: np.ndarray) -> None:
+        self.sample_x.append(x)
+        self.sample_g.append(y)
+
+    def _add_candidates(self, a, b, c, scale, depth) -> None:
+        half, mid = 0.5 * (b - a), 0.5 * (a + b)
+        found = _unit_roots(c)
+        if not found:
+            return
+        t = [r for r, _ in found]
+        imag = [i for _, i in found]
+        # Ill-conditioned clusters (near-complex or crowded roots): zoom in.
+        crowded = [i > 1e-7 for i in imag]
+        for i in range(len(t) - 1):
+            if t[i + 1] - t[i] < 1e-3:
+                crowded[i] = crowded[i + 1] = True
+        if depth >= ZOOM_DEPTH or not any(crowded):
+            self.candidates += [
+                (mid + half * tk, scale, ik) for tk, ik in zip(t, imag, strict=True)
+            ]
+            return
+        i = 0
+        while i < len(t):
+            if not crowded[i]:
+                self.candidates.append((mid + half * t[i], scale, imag[i]))
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(t) and crowded[j + 1] and t[j + 1] - t[j] < 1e-3:
+                j += 1
+            spread = t[j] - t[i] + max(imag[i : j + 1])
+            radius = half * max(4 * spread, 1e-9)
+            centre = mid + half * 0.5 * (t[i] + t[j])
+            za, zb = max(a, centre - radius), min(b, centre + radius)
+            wide = zb - za > 64 * EPS * max(abs(za), abs(zb), 1e-300)
+            if not (wide and self._zoom(za, zb, scale, depth + 1)):
+                self.candidates += [
+                    (mid + half * t[k], scale, imag[k]) for k in range(i, j + 1)
+                ]
+            i = j + 1
+
+    def _zoom(self, a: float, b: float, parent_scale: float, depth: int) -> bool:
+        """Re-solve a root cluster on [a, b] at its own scale.
+
+        False (nothing kept) when g is not resolved there: its values are then
+        rounding noise (as for f - target near a peak), not structure.
+        """
+        xs = ys = np.empty(0)
+        half, mid = 0.5 * (b - a), 0.5 * (a + b)
+        for n in SIZES:
+            t = _unit_points(n)
+            xs, ys = mid + half * t, self.eval(mid + half * t)
+            self.points += n
+            scale = float(np.abs(ys).max())
+            if scale == 0.0:
+                return False
+            c = _coefficient_matrix(n) @ ys
+            m = _chop(c, scale)
+            if m is not None:
+                break
+        else:
+            return False
+        self._keep(xs, ys)
+        self.pieces.append((a, b, m - 1))
+        self._add_candidates(a, b, c[:m], scale, depth)
+        return True
+
+    scale: float = 0.0
+
+
+@cache
+def _first_unit() -> np.ndarray:
+    return np.concatenate([_unit_points(SIZES[0]), _check_unit()])
+
+
+@cache
+def _second_derivative_weights(n: int) -> np.ndarray:
+    """max |T_k''| on [-1, 1], k = 0 .. n-1 (Markov: k² (k² - 1) / 3)."""
+    k = np.arange(n, dtype=float)
+    return k * k * (k * k - 1) / 3
+
+
+def _quick(
+    g: Fn, lo: float, hi: float, xs: np.ndarray, ys: np.ndarray, scale: float
+) -> RootResult | None:
+    """The whole interval as one piece: the common smooth, low-degree g.
+
+    Samples 17, 33 or 65 Chebyshev points. The interpolant bounds g'' (Markov's
+    inequality on its coefficients), and g's second differences on the check
+    grid must respect that bound. A degree of at most two gives the roots in
+    closed form; otherwise the check grid locates them, certified by the same
+    bound: a cell whose ends share a sign cannot hide a root when both values
+    exceed the largest possible dip, and a cell with a sign change holds
+    exactly one root when the rise across it exceeds what a turning point
+    would allow.
+    Returns None, handing the problem to the full engine, when the piece is
+    not resolved at 65 points or any cell stays uncertain.
+    """
+    if scale == 0.0:
+        return None
+    n0 = SIZES[0]
+    check = ys[n0:]
+    v = ys[:n0]
+    half, mid = 0.5 * (hi - lo), 0.5 * (lo + hi)
+    calls = xs.size
+    for n in SIZES:
+        if n > n0:
+            t = _unit_points(n)[1::2]
+            new = np.asarray(g(mid + half * t), dtype=float)
+            if new.shape != t.shape:
+                new = np.broadcast_to(new, t.shape)
+            calls += t.size
+            w = np.empty(n)
+            w[0::2], w[1::2] = v, new
+            v = w
+            scale = max(scale, float(np.abs(new).max()))
+            if not math.isfinite(scale):
+                raise NotFiniteError("g is not finite at some sample point")
+        c = _coefficient_matrix(n) @ v
+        a = np.abs(c)
+        tol = CHOP_TOL * scale
+        if a[-max(4, n // 4) :].max() <= tol:
+            break
+    else:
+        return None
+    m = n
+    for value in reversed(a.tolist()):
+        if value > tol:
+            break
+        m -= 1
+    # g on the check grid may bend no more than the interpolant can (Markov's
+    # bound on its second derivative); a narrow feature the Chebyshev points
+    # missed shows up as a larger second difference.
+    h = 2.0 / (CHECK_POINTS - 1)
+    bend = float(_second_derivative_weights(m) @ a[:m])
+    margin = CHECK_TOL * scale
+    second = np.abs(check[2:] - 2.0 * check[1:-1] + check[:-2]).max()
+    if second > bend * h * h + margin:
+        return None
+    xtol = 2 * EPS * max(1.0, abs(lo), abs(hi))
+    roots: list[tuple] = []
+    if m <= 3:
+        found = _unit_roots(c[:m])
+        for i in range(len(found) - 1):
+            if found[i + 1][0] - found[i][0] < 1e-3:
+                return None
+        if any(i > 1e-7 for _, i in found):
+            return None
+        if found:
+            # A tight bracket around each root, one secant step, and a sign
+            # change one tolerance either side of it to confirm.
+            cx = [mid + half * t for t, _ in found]
+            d = max(1e-9 * (hi - lo), 4 * EPS * max(1.0, abs(lo), abs(hi)))
+            lo_d = [max(x - d, lo) for x in cx]
+            hi_d = [min(x + d, hi) for x in cx]
+            k = len(cx)
+            probe = np.asarray(g(np.array(lo_d + hi_d)), dtype=float).tolist()
+            x1 = []
+            for i in range(k):
+                p, q, gp, gq = lo_d[i], hi_d[i], probe[i], probe[k + i]
+                if not ((gp <= 0 <= gq) or (gq <= 0 <= gp)):
+                    return None
+                if gp == 0 or gq == 0:
+                    x1.append(p if gp == 0 else q)
+                else:
+                    x1.append(min(max(p - gp * (q - p) / (gq - gp), p), q))
+            xa = [max(x - xtol, lo) for x in x1]
+            xb = [min(x + xtol, hi) for x in x1]
+            conf = np.asarray(g(np.array(xa + xb)), dtype=float).tolist()
+            calls += 4 * k
+            for i in range(k):
+                ca, cb = conf[i], conf[k + i]
+                if not ((ca <= 0 <= cb) or (cb <= 0 <= ca)):
+                    return None
+                roots.append(
+                    (x1[i], "secant in a tight bracket", False, (xa[i], xb[i]))
+                )
+        if not ys.all():
+            # An exact zero at a sample beats a polished root next to it.
+            exact = sorted(set(xs[ys == 0].tolist()))
+            roots = [r for r in roots if all(abs(r[0] - x) > xtol for x in exact)]
+            roots += [(x, "exact at a sample", False, None) for x in exact]
+            roots.sort()
+        # Each sampled sign change must hold a root found above.
+        cx_all = xs[n0:]
+        neg = check < 0
+        for i in np.flatnonzero(neg[1:] != neg[:-1]).tolist():
+            if check[i] == 0 or check[i + 1] == 0:
+                continue
+            p, q = cx_all[i], cx_all[i + 1]
+            if not any(p <= r[0] <= q for r in roots):
+                return None
+    else:
+        # Certify the check grid: every cell either holds no root or one.
+        left, right = check[:-1], check[1:]
+        mag_l, mag_r = np.abs(left), np.abs(right)
+        crossing = (left < 0) != (right < 0)
+        clear = ~crossing & (np.minimum(mag_l, mag_r) > bend * h * h / 8 + margin)
+        single = crossing & (np.abs(right - left) > bend * h * h + margin)
+        if not (clear | single).all():
+            return None
+        gx = xs[n0:]
+
+        def g1(x: float) -> float:
+            return float(g(np.float64(x)))
+
+        for i in np.flatnonzero(single).tolist():
+            root, used, bracket = _polish(
+                g1,
+                float(gx[i]),
+                float(gx[i + 1]),
+                float(check[i]),
+                float(check[i + 1]),
+                xtol,
+            )
+            calls += used
+            roots.append((root, "brentq on g", False, bracket))
+    return RootResult(
+        lo=lo,
+        hi=hi,
+        roots=tuple(r[0] for r in roots),
+        refined_by=tuple(r[1] for r in roots),
+        touching=(False,) * len(roots),
+        brackets=tuple(r[3] for r in roots),
+        function_calls=calls,
+        resolved=True,
+        flag="resolved",
+        pieces=1,
+        degrees=(max(m - 1, 0),),
+        points=n,
+        check_points=CHECK_POINTS,
+        scale=scale,
+    )
+
+
+def _polish(
+    g1: Callable[[float], float],
+    a: float,
+    b: float,
+    ga: float,
+    gb: float,
+    xtol: float,
+) -> tuple[float, int, tuple[float, float] | None]:
+    if ga == 0:
+        return a, 0, None
+    if gb == 0:
+        return b, 0, None
+    root, info = brentq(
+        g1, a, b, xtol=xtol, rtol=4 * EPS, maxiter=200, full_output=True, disp=False
+    )
+    return float(root), info.function_calls, (a, b)
+
+
+def find_roots(
+    g: Fn,
+    lo: float,
+    hi: float,
+    *,
+    dg: Fn | None = None,
+    budget: int = BUDGET,
+) -> RootResult:
+    """Every root of ``g`` on the closed interval [lo, hi], in increasing order.
+
+    ``g`` must accept a numpy array of x and return values of the same shape;
+    ``dg`` (g', optional) polishes roots where g touches zero without crossing.
+    Requires lo < hi, both finite. Raises NotFiniteError when g is NaN or
+    infinite at a sample point.
+    """
+    lo, hi = float(lo), float(hi)
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise ValueError(f"need finite lo < hi, got [{lo}, {hi}]")
+    half, mid = 0.5 * (hi - lo), 0.5 * (lo + hi)
+    n0 = SIZES[0]
+    xs = mid + half * _first_unit()
+    xs[0] = xs[n0] = lo
+    xs[n0 - 1] = xs[-1] = hi
+    ys = np.asarray(g(xs), dtype=float)
+    if ys.shape != xs.shape:
+        ys = np.broadcast_to(ys, xs.shape)
+    scale = float(np.abs(ys).max())
+    if not math.isfinite(scale):
+        raise NotFiniteError("g is not finite at some sample point")
+    quick = _quick(g, lo, hi, xs, ys, scale)
+    if quick is not None:
+        return quick
+    eng = _Engine(g, lo, hi, budget)
+    eng.calls = xs.size
+    eng.scale = scale
+    eng.points = n0
+    v, check_g = ys[:n0], ys[n0:]
+    eng._keep(xs[:n0], v)
+    eng._keep(xs[n0:], check_g)
+    eng.piece(lo, hi, v, xs[n0:], check_g, True, 0)
+
+    xtol = 2 * EPS * max(1.0, abs(lo), abs(hi))
+
+    def g1(x: float) -> float:
+        return float(eng.g(np.float64(x)))
+
+    roots: list[tuple] = []
+    if len(eng.sample_x) == 2:
+        # First pass only: one sorted run each for the Chebyshev and check points.
+        runs = [(xs, ys)]
+        skip = n0 - 1  # the pair (hi, lo) where the two runs meet
+    else:
+        xs = np.concatenate(eng.sample_x)
+        ys = np.concatenate(eng.sample_g)
+        order = np.argsort(xs, kind="stable")
+        runs, skip = [(xs[order], ys[order])], -1
+    ((xs, ys),) = runs
+    if not ys.all():
+        roots += [
+            (x, "exact at a sample", False, None)
+            for x in np.unique(xs[ys == 0]).tolist()
+            if not any(a <= x <= b for a, b in eng.flat)
+        ]
+    if eng.candidates:
+        roots += _polish_candidates(eng, g1, dg, xtol)
+    extra_calls = 0
+
+    # Safety net: every sampled sign change must hold a root.
+    neg = ys < 0
+    change = np.flatnonzero(neg[1:] != neg[:-1])
+    jumps: list[float] = []
+    if change.size:
+        change = change[(change != skip) & (ys[change] != 0) & (ys[change + 1] != 0)]
+    if change.size:
+        roots.sort()
+        rx = np.array([r[0] for r in roots])
+        a_all, b_all = (
+            np.minimum(xs[change], xs[change + 1]),
+            np.maximum(xs[change], xs[change + 1]),
+        )
+        held = np.searchsorted(rx, b_all, "right") - np.searchsorted(rx, a_all, "left")
+        for i in change[held == 0].tolist():
+            a, b = float(xs[i]), float(xs[i + 1])
+            if a == b:
+                continue
+            root, calls, _ = _polish(g1, a, b, float(ys[i]), float(ys[i + 1]), xtol)
+            value = g1(root)
+            extra_calls += calls + 1
+            if abs(value) > 1e-6 * eng.scale:
+                jumps.append(root)
+            else:
+                roots.append((root, "brentq on a sampled sign change", False, (a, b)))
+    roots.sort()
+    merged: list[tuple] = []
+    for r in roots:
+        if merged and r[0] - merged[-1][0] <= xtol:
+            if r[1].startswith("exact") and not merged[-1][1].startswith("exact"):
+                merged[-1] = r  # an exact zero beats a polished root beside it
+            continue
+        merged.append(r)
+
+    resolved = not eng.unresolved and not jumps
+    flag = "resolved"
+    if jumps:
+        flag = f"g jumps across zero near x = {jumps[0]:.6g}"
+    if eng.unresolved:
+        flag = eng.unresolved
+    pieces = sorted(eng.pieces)
+    return RootResult(
+        lo=lo,
+        hi=hi,
+        roots=tuple(r[0] for r in merged),
+        refined_by=tuple(r[1] for r in merged),
+        touching=tuple(r[2] for r in merged),
+        brackets=tuple(r[3] for r in merged),
+        function_calls=eng.calls + extra_calls,
+        resolved=resolved,
+        flag=flag,
+        pieces=len(pieces),
+        degrees=tuple(p[2] for p in pieces),
+        points=eng.points,
+        check_points=CHECK_POINTS,
+        scale=eng.scale,
+        breaks=tuple(p[0] for p in pieces[1:]),
+        jumps=tuple(jumps),
+        flat=_merge(eng.flat),
+    )
+
+
+def _polish_candidates(eng: _Engine, g1, dg, xtol: float) -> list:
+    """Polish the interpolant's roots on the true g; drop those that are not."""
+    lo, hi = eng.lo, eng.hi
+    cand: list[tuple[float, float, float]] = []
+    for c in sorted(eng.candidates):
+        if cand and c[0] - cand[-1][0] <= 4 * EPS * max(1.0, abs(c[0])):
+            continue
+        cand.append(c)
+    cx = [c[0] for c in cand]
+    k = len(cx)
+    mids = [0.5 * (a + b) for a, b in zip(cx[:-1], cx[1:], strict=True)]
+    left, right = [lo, *mids], [*mids, hi]
+    tight = 1e-9 * (hi - lo)
+    lo_d, hi_d = [], []
+    for x, a, b in zip(cx, left, right, strict=True):
+        d = max(min(tight, 0.5 * (x - a), 0.5 * (b - x)), 4 * EPS * max(1.0, abs(x)))
+        lo_d.append(max(x - d, lo))
+        hi_d.append(min(x + d, hi))
+    probe = eng.eval(np.array(lo_d + hi_d)).tolist()
+    g_lo, g_hi = probe[:k], probe[k:]
+    # A secant step inside the tight bracket is exact to rounding for a smooth
+    # g; a sign change one tolerance either side of it confirms the root.
+    x1: list[float] = []
+    crossing: list[int] = []
+    for i in range(k):
+        a, b, ga, gb = lo_d[i], hi_d[i], g_lo[i], g_hi[i]
+        if (ga <= 0 <= gb) or (gb <= 0 <= ga):
+            crossing.append(i)
+            if ga == 0:
+                x1.append(a)
+            elif gb == 0:
+                x1.append(b)
+            else:
+                x1.append(min(max(a - ga * (b - a) / (gb - ga), a), b))
+    confirmed: set[int] = set()
+    if crossing:
+        xa = [max(x - xtol, lo) for x in x1]
+        xb = [min(x + xtol, hi) for x in x1]
+        conf = eng.eval(np.array(xa + xb)).tolist()
+        n = len(crossing)
+        for j, i in enumerate(crossing):
+            ca, cb = conf[j], conf[n + j]
+            if (ca <= 0 <= cb) or (cb <= 0 <= ca):
+                confirmed.add(i)
+    roots_of = dict(zip(crossing, x1, strict=True))
+    out: list[tuple] = []
+    for i in range(k):
+        if i in confirmed:
+            x = roots_of[i]
+            bracket = (max(x - xtol, lo), min(x + xtol, hi))
+            out.append((x, "secant in a tight bracket", False, bracket))
+            continue
+        found = None
+        if i in roots_of:
+            found = _polish(g1, lo_d[i], hi_d[i], g_lo[i], g_hi[i], xtol)
+        else:
+            ends = eng.eval(np.array([left[i], right[i]])).tolist()
+            for a, b, ga, gb in (
+                (left[i], lo_d[i], ends[0], g_lo[i]),
+                (hi_d[i], right[i], g_hi[i], ends[1]),
+            ):
+                if ((ga <= 0 <= gb) or (gb <= 0 <= ga)) and a < b:
+                    found = _polish(g1, a, b, ga, gb, xtol)
+                    break
+        if found is not None:
+            eng.calls += found[1]
+            out.append((found[0], "brentq on g", False, found[2]))
+            continue
+        touch = _touching(eng, g1, dg, cx[i], left[i], right[i], xtol, cand[i][1])
+        if touch is not None:
+            out.append(touch)
+    return out
+
+
+def _merge(spans: list[tuple[float, float]]) -> tuple[tuple[float, float], ...]:
+    out: list[tuple[float, float]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return tuple(out)
+
+
+def _touching(eng, g1, dg, x, left, right, xtol, scale):
+    """Polish a candidate where g does not cross zero as a root of g'."""
+    if dg is not None:
+
+        def slope(t: float) -> float:
+            with np.errstate(all="ignore"):
+                return float(dg(np.float64(t)))
+
+        width = right - left
+        for step in (1e-7, 1e-5, 1e-3, 0.5):
+            a, b = max(left, x - step * width), min(right, x + step * width)
+            sa, sb = slope(a), slope(b)
+            eng.calls += 2
+            if sa * sb <= 0:
+                root, calls, _ = _polish(slope, a, b, sa, sb, xtol)
+                eng.calls += calls
+                break
+        else:
+            return None
+        how = "touches zero: brentq on g'"
+    else:
+        from scipy.optimize import minimize_scalar
+
+        res = minimize_scalar(
+            lambda t: abs(g1(t)),
+            bounds=(left, right),
+            method="bounded",
+            options={"xatol": xtol},
+        )
+        eng.calls += res.nfev
+        root = float(res.x)
+        how = "touches zero: minimum of |g|"
+    value = g1(root)
+    eng.calls += 1
+    if abs(value) <= TOUCH_TOL * scale:
+        return (root, how, True, None)
+    return None
