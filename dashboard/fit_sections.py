@@ -748,7 +748,9 @@ def _fit_figures(scenario: Scenario, result: fitting.ParameterFit) -> None:
         error = result.stderr[name]
         rows.append(
             {
-                "Parameter": f"{spec.label} ({name})" if spec else name,
+                "Parameter": f"{spec.label} ({name})"
+                if spec and spec.label != name
+                else name,
                 "Fitted": fmt.quantity(value, unit),
                 "± standard error": fmt.number(error, 2)
                 if math.isfinite(error)
