@@ -16,6 +16,7 @@ from typing import Any
 from .. import demand_models
 from ..demand_fit import MAX_UPLOAD_BYTES, DemandDataError, parse_pairs, parse_xy_csv
 from ..fitting import FitError, fit_formula
+from ..formatting import r_squared
 from .common import (
     CliError,
     add_json_option,
@@ -24,6 +25,7 @@ from .common import (
     plain,
     print_json,
     print_table,
+    with_unit,
 )
 
 MODEL_CHOICES = (*demand_models.MODEL_NAMES, "all")
@@ -150,10 +152,12 @@ def run_model_fit(args: argparse.Namespace) -> int:
             [
                 fit.model + (" (best)" if fit.model == comparison.best else ""),
                 params,
-                fmt(fit.r2),
+                r_squared(fit.r2),
                 fmt(fit.criterion(comparison.criterion)),
-                "—" if price is None else f"${fmt(price)}",
-                "—" if fit.optimum.profit is None else f"${fmt(fit.optimum.profit)}",
+                "—" if price is None else with_unit(price, "$"),
+                "—"
+                if fit.optimum.profit is None
+                else with_unit(fit.optimum.profit, "$"),
             ]
         )
     headers = [
@@ -161,7 +165,7 @@ def run_model_fit(args: argparse.Namespace) -> int:
         "parameters ± standard error",
         "R²",
         comparison.criterion,
-        f"best price (cost ${plain(cost)})",
+        f"best price (cost {with_unit(cost, '$')})",
         "profit there",
     ]
     print_table(headers, rows)
