@@ -28,4 +28,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/app.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist *.egg-info
