@@ -581,8 +581,9 @@ def derivation_section(
         st.markdown(verdict)
 
     st.markdown(
-        "**5 · Checking the derivatives.** f′ and f″ above were worked out by "
-        "hand. To catch a slip, each is compared with a finite-difference "
+        "**5 · Checking the derivatives.** f′ and f″ above were worked out "
+        + ("by SymPy from the formula" if "formula" in scenario.tags else "by hand")
+        + ". To catch a slip, each is compared with a finite-difference "
         "estimate taken from f alone, at points spread across the range."
     )
     check = analysis.check
@@ -602,8 +603,15 @@ def derivation_section(
             "derivatives disagree with the numerical ones.",
             icon=":material/error:",
         )
-    with st.expander("Point-by-point comparison"):
-        st.table(tables.check_table(check), hide_index=True)
+    comparison = st.expander(
+        "Point-by-point comparison",
+        key=f"{scenario.id}.check_open",
+        on_change="rerun",
+    )
+    # Drawn only while open: a few hundred table cells redrawn on every slider
+    # move would slow the whole page for a table most readers never open.
+    if comparison.open:
+        comparison.table(tables.check_table(check), hide_index=True)
 
 
 def loaded_case_notice(

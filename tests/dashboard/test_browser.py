@@ -172,3 +172,30 @@ def test_hover_tangent_follows_the_pointer_without_a_rerun(page, app_url, scenar
         page.locator("[data-testid='stApp']").get_attribute("data-test-script-state")
         == "notRunning"
     )
+
+
+def test_loading_a_case_from_its_fragment_moves_the_sliders_and_the_page(page, app_url):
+    """Saved cases rerun only their own section, except when a case is loaded."""
+    from playwright.sync_api import expect
+
+    _open(page, f"{app_url}/headphone_pricing")
+    price = page.locator(FIRST_METRIC).first
+    # Lesson defaults: p* = (a / b + c) / 2 = (1300 / 10 + 20) / 2 = 75
+    expect(price).to_have_text("$75.00")
+    page.get_by_label("Case name", exact=True).fill("Lesson defaults")
+    page.get_by_role("button", name="Save as case").click()
+    expect(page.get_by_text("Saved case “Lesson defaults”.")).to_be_visible()
+    page.wait_for_selector(APP_IDLE)
+
+    thumb = page.locator(".st-key-unit_cost input[type='range']")
+    thumb.focus()
+    page.keyboard.press("ArrowRight")
+    # One step of $0.50 on the unit cost moves p* by half of it.
+    expect(price).to_have_text("$75.25")
+    page.wait_for_selector(APP_IDLE)
+
+    page.get_by_role("button", name="Load into the sliders").click()
+    expect(page.get_by_text("Loaded case “Lesson defaults”.")).to_be_visible()
+    expect(price).to_have_text("$75.00")
+    assert "unit_cost=20.5" not in page.url
+    assert page.locator(EXCEPTION).count() == 0
