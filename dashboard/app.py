@@ -59,6 +59,12 @@ def build_pages() -> dict[str, list[st.Page]]:
     }
     tools = [
         st.Page(
+            partial(render_tool, "own_model_page"),
+            title="Your own model",
+            icon=":material/function:",
+            url_path="own-model",
+        ),
+        st.Page(
             partial(render_tool, "cases_page", pages),
             title="Saved cases",
             icon=":material/bookmarks:",

@@ -121,6 +121,20 @@ def claim_keys(page_id: str, keys: tuple[str, ...]) -> None:
         owners[key] = page_id
 
 
+def hand_over(page_id: str, keys: tuple[str, ...]) -> None:
+    """Let ``page_id`` keep the current values of ``keys`` instead of dropping them.
+
+    For a page whose model is rebuilt under a new id (a typed formula whose
+    defaults or ranges were edited): the sliders keep their positions. Call
+    before :func:`claim_keys`; values that no longer fit should be removed
+    by the caller.
+    """
+    owners: dict[str, str] = st.session_state.setdefault(_OWNERS, {})
+    for key in keys:
+        if key in st.session_state:
+            owners[key] = page_id
+
+
 # --- notices for query values Streamlit will ignore ---------------------------
 
 

@@ -64,6 +64,7 @@ __all__ = [
     "from_spec",
     "kink_points",
     "numpy_function",
+    "parameter_names",
     "parse_formula",
 ]
 
@@ -441,6 +442,22 @@ def _params(
             lo, hi, step = default_range(default)
         out.append(Param(name, name, "", default, lo, hi, step, f"Parameter {name}."))
     return tuple(out)
+
+
+def parameter_names(
+    formula: str, variable: str, domain: tuple[object, object]
+) -> tuple[str, ...]:
+    """The parameters a model will have, in order: the formula's, then the domain's.
+
+    Parses only (no derivatives); FormulaError exactly as :func:`from_formula`.
+    """
+    check_name(variable)
+    lo, hi = _end_text(domain[0], "lower"), _end_text(domain[1], "upper")
+    names = list(parse_formula(formula.strip(), variable).param_names)
+    for text, which in ((lo, "lower"), (hi, "upper")):
+        _domain_end(text, variable, which)
+        names.extend(n for n in names_in_order(text) if n != variable)
+    return tuple(dict.fromkeys(names))
 
 
 def from_formula(

@@ -3,10 +3,15 @@
 SymPy's ``diff`` and ``simplify`` have no time limit of their own, and a short
 formula can have derivatives that grow without bound. Each job therefore runs
 in a child process, forked from a small single-threaded worker that has SymPy
-loaded (so a job starts in milliseconds); if it is not done within
-:data:`DERIVE_SECONDS` the worker kills the child and the formula is refused.
-Inside the child, simplification gets a smaller budget of its own, after which
-the unsimplified (and equally exact) derivative is kept.
+loaded (so a job starts in milliseconds). The child may use
+:data:`DERIVE_SECONDS` of processor time: a profiling timer stops the job
+there with a refusal, and the kernel's CPU limit kills it a second later
+should it be stuck inside C code. Limits count processor time, not wall time,
+so a busy machine does not refuse a formula a quiet one accepts; the worker
+still kills a child after :data:`WALL_SECONDS` of wall time. Inside the
+child, rewriting each derivative in shorter forms gets a budget of its own,
+after which the forms found so far (at least SymPy's plain, exact derivative)
+are kept.
 
 The child re-parses the formula text with the safe parser; only SymPy objects
 built by this package cross the process boundary.
@@ -14,8 +19,10 @@ built by this package cross the process boundary.
 
 from __future__ import annotations
 
+import math
 import os
 import pickle
+import resource
 import select
 import signal
 import struct
@@ -32,10 +39,13 @@ import sympy
 from .formula_parse import FormulaError, parse_expression
 
 DERIVE_SECONDS = 1.0
-"""Hard limit on one derivation job, after the worker has started [s]."""
+"""Processor time one derivation job may use before it is refused [s]."""
 
-SIMPLIFY_SECONDS = 0.3
-"""Budget for simplifying each derivative before the plain one is kept [s]."""
+WALL_SECONDS = 20.0
+"""Wall time after which the worker kills a job whatever it is doing [s]."""
+
+SIMPLIFY_SECONDS = 0.25
+"""Budget for rewriting each derivative in shorter forms [s]."""
 
 MAX_DERIVATIVE_OPS = 3000
 """Largest derivative accepted, counted in SymPy operations."""
@@ -57,41 +67,73 @@ class Derivatives:
     kink_args: tuple[sympy.Expr, ...]
 
 
-class _OutOfTime(Exception):
-    pass
+class _OutOfTime(BaseException):
+    """A budget ran out. Not an Exception, so SymPy's own handlers let it pass."""
 
 
-def _alarm(signum: int, frame: object) -> None:
+class _JobOutOfTime(BaseException):
+    """The whole job's processor time ran out."""
+
+
+def _budget_over(signum: int, frame: object) -> None:
     raise _OutOfTime
 
 
+def _job_over(signum: int, frame: object) -> None:
+    raise _JobOutOfTime
+
+
 def _within(seconds: float, fn, *args):
-    """``fn(*args)``, or None if it takes longer than ``seconds`` (child only)."""
-    signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    """``fn(*args)``, or None past ``seconds`` of user CPU time (child only)."""
+    signal.signal(signal.SIGVTALRM, _budget_over)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
     try:
         return fn(*args)
     except _OutOfTime:
         return None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+
+
+def _limit_processor_time(seconds: float) -> None:
+    """In a job's child: refuse at ``seconds`` of CPU, be killed a second later."""
+    signal.signal(signal.SIGPROF, _job_over)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    hard = math.ceil(seconds) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (hard, hard + 1))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 def _without_deltas(expr: sympy.Expr) -> sympy.Expr:
     """Drop DiracDelta terms: they are zero everywhere except at a kink."""
     if not expr.has(sympy.DiracDelta):
         return expr
-    return expr.replace(lambda e: isinstance(e, sympy.DiracDelta), lambda e: 0)
+    return expr.replace(
+        lambda e: isinstance(e, sympy.DiracDelta), lambda e: sympy.S.Zero
+    )
+
+
+def _size(expr: sympy.Expr) -> tuple[int, int]:
+    return (int(sympy.count_ops(expr)), len(sympy.sstr(expr)))
 
 
 def _simplest(expr: sympy.Expr) -> sympy.Expr:
-    """The shorter of ``expr`` and its simplification within the budget."""
-    simplified = _within(SIMPLIFY_SECONDS, sympy.simplify, expr)
-    if simplified is None or simplified.has(sympy.I, sympy.zoo, sympy.nan):
-        return expr
-    if sympy.count_ops(simplified) <= sympy.count_ops(expr):
-        return simplified
-    return expr
+    """The shortest of ``expr`` and its rewrites found within the budget.
+
+    Tried in turn: expanded, simplified, factored. A tie keeps the earlier
+    form, so ``exp(-x)/(1 + exp(-x))**2`` stays as the chain rule gave it.
+    """
+    found = [expr]
+
+    def rewrite() -> None:
+        found.append(sympy.expand(expr))
+        simplified = sympy.simplify(expr)
+        found.append(simplified)
+        found.append(sympy.factor(simplified))
+
+    _within(SIMPLIFY_SECONDS, rewrite)
+    usable = [e for e in found if not e.has(sympy.I, sympy.zoo, sympy.nan)]
+    return min(usable, key=_size)
 
 
 def _check_size(expr: sympy.Expr, what: str) -> None:
@@ -154,9 +196,29 @@ def _gradient(text: str, variable: str, names: Sequence[str]) -> tuple:
 _JOBS = {"derive": _derive, "gradient": _gradient}
 
 
-def _run_here(job: str, args: tuple) -> tuple[str, object]:
+def _too_long(seconds: float) -> tuple[str, object]:
+    return (
+        "refused",
+        (
+            f"Working out the derivatives needed more than {seconds:g} s of "
+            "computing, so the formula was refused; try a simpler one.",
+            None,
+        ),
+    )
+
+
+def _run_here(job: str, args: tuple, seconds: float | None = None):
+    """Run ``job``; ``seconds`` limits its processor time (children only)."""
     try:
-        return ("ok", _JOBS[job](*args))
+        try:
+            if seconds is not None:
+                _limit_processor_time(seconds)
+            return ("ok", _JOBS[job](*args))
+        finally:
+            if seconds is not None:
+                signal.setitimer(signal.ITIMER_PROF, 0)
+    except (_JobOutOfTime, _OutOfTime):
+        return _too_long(seconds or DERIVE_SECONDS)
     except FormulaError as exc:
         return ("refused", (str(exc), exc.position))
     except (RecursionError, MemoryError):
@@ -202,19 +264,19 @@ def _read(fd: int, deadline: float | None) -> object | None:
 
 
 def _serve_one(job: str, args: tuple, seconds: float) -> tuple[str, object]:
-    """Fork a child for one job; kill it when ``seconds`` run out."""
+    """Fork a child for one job, limited to ``seconds`` of processor time."""
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: do the work, send it, leave at once
         os.close(read_fd)
         try:
             with os.fdopen(write_fd, "wb") as out:
-                _write(out, _run_here(job, args))
+                _write(out, _run_here(job, args, seconds))
         finally:
             os._exit(0)
     os.close(write_fd)
     try:
-        result = _read(read_fd, time.monotonic() + seconds)
+        result = _read(read_fd, time.monotonic() + WALL_SECONDS)
     finally:
         os.close(read_fd)
         try:
@@ -222,15 +284,8 @@ def _serve_one(job: str, args: tuple, seconds: float) -> tuple[str, object]:
         except ProcessLookupError:
             pass
         os.waitpid(pid, 0)
-    if result is None:
-        return (
-            "refused",
-            (
-                f"Working out the derivatives took longer than {seconds:g} s, so the "
-                "formula was refused; try a simpler one.",
-                None,
-            ),
-        )
+    if result is None:  # killed by the CPU limit, or out of wall time
+        return _too_long(seconds)
     return result  # type: ignore[return-value]
 
 
@@ -293,7 +348,8 @@ class _Worker:
                     continue
                 # Generous: the worker enforces ``seconds`` itself; this only
                 # covers a worker that is still starting up or has died.
-                reply = _read(process.stdout.fileno(), time.monotonic() + seconds + 30)
+                deadline = time.monotonic() + WALL_SECONDS + 30
+                reply = _read(process.stdout.fileno(), deadline)
                 if reply is not None:
                     return reply  # type: ignore[return-value]
                 self._stop()

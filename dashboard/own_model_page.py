@@ -1,0 +1,349 @@
+"""Your own model: type a formula, get the whole scenario page for it.
+
+The model (formula, variable, domain ends, goal) lives in URL-bound inputs
+with keys starting ``om_``; the parameter sliders are the shared page's own,
+bound to the URL under the parameter names, so a copied link reopens the same
+model at the same values. Everything below the model box is drawn by
+:mod:`dashboard.scenario_page` for the Scenario that
+``scenarios.from_formula`` builds: nothing on it is specific to typed models
+except the saved-models section, which takes the place of saved cases.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+import scenarios
+from scenarios import FormulaError, Scenario, Solution
+from scenarios.formula import FormulaSpec, default_range, kink_points, parameter_names
+from scenarios.formula_examples import LESSON_EXAMPLES, Example, catalog_templates
+
+from . import engine, scenario_page, state
+from . import format as fmt
+from .own_model_store import saved_models_section
+
+PAGE_ID = "own-model"
+TITLE = "Your own model"
+
+FORMULA_KEY = "om_formula"
+VARIABLE_KEY = "om_variable"
+LO_KEY = "om_lo"
+HI_KEY = "om_hi"
+GOAL_KEY = "om_goal"
+INPUT_KEYS = (FORMULA_KEY, VARIABLE_KEY, LO_KEY, HI_KEY, GOAL_KEY)
+
+_DEFAULTS = "_own_model.defaults"
+_RANGES = "_own_model.ranges"
+_GENERATION = "_own_model.generation"
+_ARRIVED = "_own_model.arrived"
+_LAST_ID = "_own_model.last_id"
+CURRENT_KEY = "_own_model.current"
+"""Session key holding the id of the last model built here, for other pages."""
+
+GOALS = ("maximize", "minimize")
+_RESERVED_PREFIXES = ("om_", "cmp_", "lab_", "gd_", "whatif_")
+START = "headphone_pricing"
+"""The model a first visit opens with: the lesson's own pricing problem."""
+
+
+# --- model state --------------------------------------------------------------
+
+
+def _bump() -> None:
+    st.session_state[_GENERATION] = st.session_state.get(_GENERATION, 0) + 1
+
+
+def load_spec(spec: FormulaSpec) -> None:
+    """Put a model into the inputs and its values into the sliders (callback)."""
+    st.session_state[FORMULA_KEY] = spec.formula
+    st.session_state[VARIABLE_KEY] = spec.variable
+    st.session_state[LO_KEY], st.session_state[HI_KEY] = spec.domain
+    st.session_state[GOAL_KEY] = spec.goal
+    st.session_state[_DEFAULTS] = dict(spec.params)
+    st.session_state[_RANGES] = {k: tuple(v) for k, v in spec.ranges}
+    for name, value in spec.params:
+        st.session_state[name] = float(value)
+    _bump()
+
+
+def load_example(item: Example) -> None:
+    """Button callback: open a lesson example or a catalog template."""
+    load_spec(item.spec())
+
+
+def _arrive() -> None:
+    """First run in this session: open the link's model, or the start model."""
+    if st.session_state.get(_ARRIVED):
+        return
+    st.session_state[_ARRIVED] = True
+    if FORMULA_KEY not in st.query_params:
+        start = next(e for e in catalog_templates() if e.key == START)
+        load_example(start)
+        return
+    # A shared link: its parameter values become the defaults, so each one
+    # sits inside its slider's range however far it is from 1.
+    defaults = {}
+    for key, raw in st.query_params.items():
+        if key in INPUT_KEYS or key == state.YOUR_VALUE_KEY:
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            continue
+        if math.isfinite(value):
+            defaults[key] = value
+    st.session_state[_DEFAULTS] = defaults
+    goal = st.query_params.get(GOAL_KEY)
+    if goal is not None and goal not in GOALS:
+        st.session_state["_own_model.notice"] = (
+            f"The link asks to “{goal[:40]}”, which is not a goal; the model "
+            "maximizes instead."
+        )
+
+
+# --- the model box --------------------------------------------------------------
+
+
+def _examples() -> None:
+    with st.expander("Start from an example", icon=":material/lightbulb:"):
+        st.caption("The lesson's worked examples")
+        row = st.container(horizontal=True)
+        for item in LESSON_EXAMPLES:
+            row.button(
+                item.label, key=f"om_ex_{item.key}", on_click=load_example,
+                args=(item,),
+            )  # fmt: skip
+        st.caption("A catalog scenario as a formula you can edit")
+        row = st.container(horizontal=True)
+        for item in catalog_templates():
+            row.button(
+                item.label, key=f"om_ex_{item.key}", on_click=load_example,
+                args=(item,),
+            )  # fmt: skip
+
+
+_BLANK = {VARIABLE_KEY: "x", LO_KEY: "0", HI_KEY: "1", GOAL_KEY: "maximize"}
+
+
+def _fill_blanks() -> None:
+    """Inputs neither the session nor the link has set start from plain values."""
+    for key, value in _BLANK.items():
+        if key not in st.session_state and key not in st.query_params:
+            st.session_state[key] = value
+
+
+def _inputs() -> tuple[str, str, str, str, str]:
+    _fill_blanks()
+    formula = st.text_input(
+        "Formula f(x)",
+        key=FORMULA_KEY,
+        max_chars=None,
+        placeholder="e.g. (p - c)(a - b p)",
+        help="+ - * / and ^ (or **) for powers; 2x and b p multiply. Functions: "
+        f"{scenarios.formula.KNOWN_FUNCTIONS_TEXT}; constants pi and e. Every "
+        "other name is a parameter and gets a slider.",
+        bind="query-params",
+    )
+    left, lo_col, hi_col, goal_col = st.columns([1, 1, 1, 1.3])
+    variable = left.text_input(
+        "Variable", key=VARIABLE_KEY, bind="query-params",
+        help="The name you choose the value of, such as p for a price.",
+    )  # fmt: skip
+    lo = lo_col.text_input(
+        "Lower end", key=LO_KEY, bind="query-params",
+        help="A number or a formula of the parameters, such as c.",
+    )  # fmt: skip
+    hi = hi_col.text_input(
+        "Upper end", key=HI_KEY, bind="query-params",
+        help="A number or a formula of the parameters, such as a/b.",
+    )  # fmt: skip
+    goal = goal_col.segmented_control(
+        "Goal", GOALS, key=GOAL_KEY, bind="query-params",
+        format_func=str.capitalize,
+    )  # fmt: skip
+    return (
+        formula or "",
+        (variable or "").strip(),
+        lo or "",
+        hi or "",
+        goal or "maximize",
+    )
+
+
+def _show_refusal(exc: FormulaError, text: str | None) -> None:
+    """The engine's sentence, with a caret under the position when there is one."""
+    from .whatif_sections import plain
+
+    st.error(plain(str(exc)), icon=":material/error:")
+    if text is not None and exc.position is not None and len(text) <= 500:
+        shown = text.replace("\t", " ")
+        st.code(f"{shown}\n{' ' * exc.position}^", language=None)
+
+
+def _reserved(names: tuple[str, ...]) -> str | None:
+    for name in names:
+        if name == state.YOUR_VALUE_KEY or name.startswith(_RESERVED_PREFIXES):
+            return (
+                f"The name {name} is used by the page itself; call that "
+                "parameter something else."
+            )
+    return None
+
+
+def _ranges_editor(names: tuple[str, ...]) -> tuple[dict, dict]:
+    """Defaults and (min, max, step) per parameter, editable in one table."""
+    defaults: Mapping[str, float] = st.session_state.get(_DEFAULTS, {})
+    ranges: Mapping[str, tuple] = st.session_state.get(_RANGES, {})
+    rows = []
+    for name in names:
+        default = float(defaults.get(name, 1.0))
+        lo, hi, step = ranges.get(name) or default_range(default)
+        rows.append(
+            {"Parameter": name, "Default": default, "Min": lo, "Max": hi, "Step": step}
+        )
+    if not rows:
+        return {}, {}
+    with st.expander("Parameter defaults and ranges", icon=":material/tune:"):
+        st.caption(
+            "Each parameter's slider runs from Min to Max in steps of Step; Reset "
+            "returns it to Default. Without your own, a range runs from a tenth to "
+            "ten times the default (−10 to 10 around 0)."
+        )
+        key = f"om_ranges_{st.session_state.get(_GENERATION, 0)}_{'_'.join(names)}"
+        edited = st.data_editor(
+            pd.DataFrame(rows),
+            key=key,
+            hide_index=True,
+            num_rows="fixed",
+            disabled=["Parameter"],
+            width="stretch",
+            column_config={
+                c: st.column_config.NumberColumn(c, format="%g")
+                for c in ("Default", "Min", "Max", "Step")
+            },
+        )
+    out_defaults, out_ranges = {}, {}
+    for row in edited.to_dict("records"):
+        name = row["Parameter"]
+        out_defaults[name] = row["Default"]
+        out_ranges[name] = (row["Min"], row["Max"], row["Step"])
+    return out_defaults, out_ranges
+
+
+def build_model() -> Scenario | None:
+    """The model box; the Scenario it describes, or None after a refusal."""
+    formula, variable, lo, hi, goal = _inputs()
+    notice = st.session_state.pop("_own_model.notice", None)
+    if notice:
+        st.warning(notice, icon=":material/link_off:")
+    try:
+        names = parameter_names(formula, variable, (lo, hi))
+    except FormulaError as exc:
+        _show_refusal(exc, formula if "domain" not in str(exc) else None)
+        return None
+    problem = _reserved(names)
+    if problem:
+        st.error(problem, icon=":material/error:")
+        return None
+    defaults, ranges = _ranges_editor(names)
+    try:
+        with st.spinner("Working out the derivatives…", show_time=False):
+            return scenarios.from_formula(
+                formula, variable=variable, domain=(lo, hi), goal=goal,
+                params=defaults, ranges=ranges,
+            )  # fmt: skip
+    except FormulaError as exc:
+        _show_refusal(exc, formula)
+        return None
+
+
+# --- the shared page below it ---------------------------------------------------------
+
+
+def _keep_slider_positions(scenario: Scenario) -> None:
+    """A rebuilt model keeps slider values that still fit its ranges."""
+    last = st.session_state.get(_LAST_ID)
+    if last is not None and last != scenario.id:
+        keys = (*scenario.param_names, state.YOUR_VALUE_KEY)
+        state.hand_over(scenario.id, keys)
+        for p in scenario.params:
+            value = st.session_state.get(p.name)
+            if value is not None and not (p.min <= float(value) <= p.max):
+                del st.session_state[p.name]
+        st.session_state.pop(state.YOUR_VALUE_KEY, None)
+    st.session_state[_LAST_ID] = scenario.id
+
+
+def kinks_section(
+    scenario: Scenario, params: dict[str, float], solution: Solution | None
+) -> None:
+    """Where f' jumps (abs, min, max), said once: those points are candidates."""
+    if solution is None or scenario.kinks is None:
+        return
+    try:
+        points = kink_points(scenario, params)
+    except (ValueError, ArithmeticError):
+        return
+    if not points:
+        return
+    var = scenario.variable.name
+    shown = ", ".join(fmt.number(x) for x in points)
+    st.info(
+        f"f′ jumps at {var} = {shown}, where abs, min or max switch branch. "
+        "The slope has no value there, so such a kink is checked as a candidate "
+        "for the optimum beside the points where f′ = 0 and the two ends.",
+        icon=":material/change_history:",
+    )
+
+
+def _sections() -> list:
+    page = scenario_page
+    out = []
+    for section in page.SECTIONS:
+        if section is page.header:
+            continue
+        if section is page.save_case_section:
+            out.append(saved_models_section)
+            continue
+        out.append(section)
+        if section is page.headline:
+            out.append(kinks_section)
+    return out
+
+
+def render() -> None:
+    """The "Your own model" page."""
+    _arrive()
+    st.title(TITLE)
+    st.markdown(
+        "**Type any formula with named parameters: its exact derivatives, "
+        "optimum and every table below follow from it.**"
+    )
+    _examples()
+    scenario = build_model()
+    if scenario is None:
+        st.session_state.pop(CURRENT_KEY, None)
+        return
+    st.session_state[CURRENT_KEY] = scenario.id
+    _keep_slider_positions(scenario)
+    params = scenario_page.controls(scenario)
+    solution = engine.analyse(scenario.id, engine.freeze(params)).solution
+    scenario_page.your_value_control(scenario, solution)
+    for section in _sections():
+        section(scenario, params, solution)
+    state.mark_rendered(scenario.id)
+
+
+def current_model() -> Scenario | None:
+    """The model last built on this page in this session, if it still exists."""
+    scenario_id = st.session_state.get(CURRENT_KEY)
+    if scenario_id is None:
+        return None
+    try:
+        return scenarios.get(scenario_id)
+    except KeyError:
+        return None

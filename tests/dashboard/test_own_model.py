@@ -1,0 +1,207 @@
+"""The "Your own model" page in AppTest: typing, examples, links, saved models.
+
+Expected optima are closed forms worked out by hand.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scenarios import storage
+from tests.dashboard.helpers import leading_number, open_page
+
+PAGE = "own-model"
+HEADPHONES = {
+    "om_formula": "(p - c)(a - b p)",
+    "om_variable": "p",
+    "om_lo": "c",
+    "om_hi": "a/b",
+    "om_goal": "maximize",
+}
+
+
+@pytest.fixture(autouse=True)
+def db(tmp_path, monkeypatch):
+    monkeypatch.delenv("SCENARIOS_DATABASE_URL", raising=False)
+    monkeypatch.setenv("SCENARIOS_DB", str(tmp_path / "cases.sqlite3"))
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def text_input(at, key):
+    return next(t for t in at.text_input if t.key == key)
+
+
+def test_first_visit_opens_the_headphone_model_at_the_lesson_optimum():
+    at = open_page(PAGE)
+    assert not at.exception
+    shown = metrics(at)
+    assert leading_number(shown["Best p"]) == 75.0
+    assert leading_number(shown["f(p)"]) == 30250.0
+    assert text_input(at, "om_formula").value == "(p - c)(a - b p)"
+    assert [s.label for s in at.sidebar.slider][:3] == ["c", "a", "b"]
+    # the whole shared page follows
+    headers = [h.value for h in at.subheader]
+    for section in ("The curve and its slope", "Goal seek", "Sensitivity",
+                    "Saved models", "How the optimum is found"):  # fmt: skip
+        assert section in headers
+    assert any("Passed" in s.value for s in at.success)
+
+
+def test_typing_a_formula_redraws_the_page_for_it():
+    at = open_page(PAGE)
+    text_input(at, "om_formula").set_value("(x - c)^2 + 1")
+    text_input(at, "om_variable").set_value("x")
+    text_input(at, "om_lo").set_value("0")
+    text_input(at, "om_hi").set_value("5")
+    at.segmented_control(key="om_goal").set_value("minimize")
+    at.run()
+    assert not at.exception
+    # c keeps its value from the model before (20): the best x is the end, 5
+    assert leading_number(metrics(at)["Best x"]) == 5.0
+    at.sidebar.slider(key="c").set_value(2.5).run()
+    assert leading_number(metrics(at)["Best x"]) == 2.5
+    assert leading_number(metrics(at)["f(x)"]) == 1.0
+
+
+def test_a_syntax_error_is_shown_in_place_with_a_caret():
+    at = open_page(PAGE)
+    text_input(at, "om_formula").set_value("(p - c)(a - b p").run()
+    assert not at.exception
+    assert any("never closed" in e.value for e in at.error)
+    caret = [c.value for c in at.code]
+    assert "(p - c)(a - b p\n       ^" in caret
+    # the model box and the examples still work
+    at.button(key="om_ex_chain").click().run()
+    assert not at.error
+    assert text_input(at, "om_formula").value == "(3x + 1)^5"
+
+
+def test_an_unknown_function_lists_the_known_ones():
+    at = open_page(PAGE)
+    text_input(at, "om_formula").set_value("sinc(p)").run()
+    (message,) = [e.value for e in at.error]
+    assert "not a known function" in message
+    assert "sin" in message and "tanh" in message and "max" in message
+
+
+@pytest.mark.parametrize(
+    ("key", "formula", "variable", "best"),
+    [
+        ("chain", "(3x + 1)^5", "x", "Best x"),
+        ("relu", "max(0, x)", "x", "Best x"),
+        ("study_time", "S(1 - e^(-k h)) - c h", "h", "Best h"),
+    ],
+)
+def test_examples_fill_the_model_in_one_click(key, formula, variable, best):
+    at = open_page(PAGE)
+    at.button(key=f"om_ex_{key}").click().run()
+    assert not at.exception and not at.error
+    assert text_input(at, "om_formula").value == formula
+    assert text_input(at, "om_variable").value == variable
+    assert best in metrics(at)
+
+
+def test_chain_rule_example_sits_at_the_upper_end():
+    at = open_page(PAGE)
+    at.button(key="om_ex_chain").click().run()
+    # (3x + 1)^5 rises on [-1, 1]: the best x is the upper end, f = 4^5
+    assert leading_number(metrics(at)["Best x"]) == 1.0
+    assert leading_number(metrics(at)["f(x)"]) == 1024.0
+
+
+def test_study_time_template_finds_the_catalog_optimum():
+    at = open_page(PAGE)
+    at.button(key="om_ex_study_time").click().run()
+    # h* = ln(S k / c) / k = ln(15) / 0.3 = 9.0268
+    assert leading_number(metrics(at)["Best h"]) == pytest.approx(9.027, abs=5e-4)
+
+
+def test_a_shared_link_reopens_the_same_model_and_values():
+    at = open_page(PAGE, {**HEADPHONES, "a": "1300", "b": "10", "c": "25"})
+    assert not at.exception and not at.error
+    # p* = (a/b + c) / 2 = (130 + 25) / 2
+    assert leading_number(metrics(at)["Best p"]) == 77.5
+    assert at.sidebar.slider(key="c").value == 25.0
+
+
+def test_a_shared_link_far_from_one_keeps_its_values():
+    at = open_page(PAGE, {**HEADPHONES, "a": "5000", "b": "40", "c": "50"})
+    # (125 + 50) / 2
+    assert leading_number(metrics(at)["Best p"]) == 87.5
+    assert not at.warning
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {**HEADPHONES, "om_formula": "__import__('os').system('x')"},
+        {**HEADPHONES, "om_formula": "x" * 5000},
+        {**HEADPHONES, "om_variable": "__class__"},
+        {**HEADPHONES, "om_hi": "a/b; import os"},
+    ],
+)
+def test_a_tampered_link_gets_a_sentence_not_a_traceback(query):
+    at = open_page(PAGE, query)
+    assert not at.exception
+    (message,) = [e.value for e in at.error]
+    assert message.endswith(".") and "\n" not in message
+    at.button(key="om_ex_polynomial").click().run()
+    assert not at.exception and not at.error
+
+
+def test_a_tampered_goal_is_noticed():
+    at = open_page(PAGE, {**HEADPHONES, "om_goal": "explode"})
+    assert not at.exception
+    assert any("not a goal" in w.value for w in at.warning)
+
+
+def test_a_name_the_page_uses_itself_is_refused():
+    at = open_page(PAGE)
+    text_input(at, "om_formula").set_value("your_value p").run()
+    assert any("used by the page" in e.value for e in at.error)
+
+
+def test_sliders_run_from_a_tenth_to_ten_times_the_default():
+    at = open_page(PAGE)
+    a = at.sidebar.slider(key="a")
+    assert (a.min, a.max, a.value) == (130.0, 13000.0, 1300.0)
+
+
+def test_save_open_rename_and_delete_a_model():
+    at = open_page(PAGE)
+    at.sidebar.slider(key="c").set_value(30.0).run()
+    at.text_input(key="om_save_name").set_value("Headphones")
+    at.button(key="FormSubmitter:om_save_form-Save model").click().run()
+    assert not at.exception, at.exception
+    assert any("Saved the model" in s.value for s in at.success)
+    (saved,) = storage.list_models()
+    assert saved.name == "Headphones"
+    assert saved.spec["formula"] == "(p - c)(a - b p)"
+    assert saved.spec["params"]["c"] == 30.0
+
+    # open it in a fresh session, over another model
+    at = open_page(PAGE)
+    at.button(key="om_ex_chain").click().run()
+    at.button(key="om_open").click().run()
+    assert not at.exception
+    assert text_input(at, "om_formula").value == "(p - c)(a - b p)"
+    # p* = (130 + 30) / 2
+    assert leading_number(metrics(at)["Best p"]) == 80.0
+
+    at.text_input(key="om_rename_to").set_value("Headphones v2")
+    at.button(key="om_rename").click().run()
+    assert [m.name for m in storage.list_models()] == ["Headphones v2"]
+    at.button(key="om_delete").click().run()
+    assert storage.list_models() == []
+    assert not at.exception
+
+
+def test_a_damaged_saved_model_gets_a_sentence():
+    storage.save_model("Broken", {"formula": "x"})
+    at = open_page(PAGE)
+    at.button(key="om_open").click().run()
+    assert not at.exception
+    assert any("damaged" in e.value for e in at.error)
