@@ -30,9 +30,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from streamlit.web import cli as streamlit_cli
 
     options = sys.argv[1:] if argv is None else list(argv)
+    if "--help" in options or "-h" in options:
+        print(
+            "scenarios-dashboard [OPTIONS]: serves the dashboard; the options are "
+            f"those of `streamlit run`, applied to {APP}.\n"
+        )
+    # Streamlit reads sys.argv besides its arguments (to name the command it runs).
     sys.argv = streamlit_argv(options)
     try:
-        streamlit_cli.main()
+        streamlit_cli.main(args=sys.argv[1:], prog_name="streamlit")
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else int(done.code is not None)
     return 0
