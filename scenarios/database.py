@@ -196,18 +196,6 @@ def _sqlite_engine(url: URL, timeout: float) -> Engine:
     return engine
 
 
-def use_wal(engine: Engine) -> None:
-    """Switch a SQLite file to write-ahead logging (outside any transaction)."""
-    raw = engine.raw_connection()
-    try:
-        driver = raw.driver_connection
-        mode = driver.execute("PRAGMA journal_mode").fetchone()[0]
-        if str(mode).lower() != "wal":
-            driver.execute("PRAGMA journal_mode = WAL")
-    finally:
-        raw.close()
-
-
 def create_schema(engine: Engine) -> None:
     """Create any missing table, one creator at a time."""
     if engine.dialect.name == "sqlite":

@@ -119,7 +119,8 @@ class StoreBase:
         )
 
     def __repr__(self) -> str:
-        return f"CaseStore({self.url.render_as_string(hide_password=True)!r})"
+        shown = self.url.render_as_string(hide_password=True)
+        return f"{type(self).__name__}({shown!r})"
 
     def close(self) -> None:
         """Close this URL's pooled connections in this process."""

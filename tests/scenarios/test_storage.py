@@ -142,8 +142,6 @@ def test_any_one_line_name_round_trips(store, name):
         with pytest.raises(CaseNameError):
             storage.clean_name(name)
         return
-    if "\x00" in name:
-        return
     store.save("headphone_pricing", "keep", {})  # makes the tables
     with database.engine_for(store.url).begin() as conn:
         conn.execute(delete(database.cases))
