@@ -161,6 +161,20 @@ def test_solve_text_matches_the_dashboard_for_every_scenario(capsys, scenario_id
     assert run(capsys, "solve", scenario_id).splitlines() == expected
 
 
+@pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
+def test_solve_text_matches_the_dashboard_away_from_the_defaults(capsys, scenario_id):
+    sc = scenarios.get(scenario_id)
+    params = {p.name: (p.min + p.max) / 2 for p in sc.params}
+    sol = scenarios.solve(sc, params)
+    argv = ["solve", scenario_id]
+    for name, value in params.items():
+        argv += ["--set", f"{name}={value!r}"]
+    lines = run(capsys, *argv).splitlines()
+    var = sc.variable
+    assert lines[1] == f"  best {var.label.lower()}: {fmt.quantity(sol.x, var.unit)}"
+    assert lines[2].endswith(f" there: {fmt.quantity(sol.value, sc.objective_unit)}")
+
+
 def _points(sc: scenarios.Scenario) -> list[float]:
     """The declaration's reference points, the middle of the range, one beyond it."""
     lo, hi = scenarios.domain_of(sc, sc.defaults())
