@@ -16,7 +16,7 @@ from scenarios import Scenario
 from scenarios.learning import unit_curve
 
 from . import format as fmt
-from . import lab_charts
+from . import lab_charts, own_model_state
 from .lab_page import Items, parameter_inputs, solved
 
 PREFIX = "cmp"
@@ -38,13 +38,13 @@ ROWS = (
 
 
 def _chosen() -> list[str]:
-    known = list(scenarios.REGISTRY)
+    known = own_model_state.with_own_model(list(scenarios.REGISTRY))
     defaults = [sid for sid in DEFAULT_CHOICE if sid in known][:MAX_CHOICES]
     chosen = st.multiselect(
         "Scenarios to compare (two to four)",
         known,
         default=defaults,
-        format_func=lambda sid: scenarios.REGISTRY[sid].title,
+        format_func=own_model_state.title_of,
         max_selections=MAX_CHOICES,
         key=SCENARIOS_KEY,
         bind="query-params",

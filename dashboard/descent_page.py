@@ -4,8 +4,8 @@ The sidebar picks the scenario, its parameters, the start, the learning rate
 and the step budget (URL-bound, keys prefixed ``gd_``). The page draws the
 path on the curve with a table of steps and says why the run stopped, then
 sweeps learning rates against the curvature bound 2/|f″(x*)|. For
-``single_neuron`` it adds a look at the sigmoid's flat ends: the vanishing
-gradient.
+a scenario that declares a neuron's dataset (``extras["neuron"]``, the single
+neuron) it adds a look at the sigmoid's flat ends: the vanishing gradient.
 """
 
 from __future__ import annotations
@@ -15,11 +15,6 @@ import streamlit as st
 
 import scenarios
 from scenarios import Curve, Scenario, Solution
-from scenarios.catalog.single_neuron import (
-    SATURATED_BELOW,
-    NeuronPoints,
-    neuron_points,
-)
 from scenarios.learning import (
     WORSENING_PATIENCE,
     Descent,
@@ -71,8 +66,9 @@ def _finder(
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _neuron(weight: float, bias: float) -> NeuronPoints:
-    return neuron_points(weight, bias)
+def _neuron(scenario_id: str, weight: float, bias: float):
+    """The declared dataset seen through the neuron at ``weight``."""
+    return scenarios.get(scenario_id).extras["neuron"].points(weight, bias)
 
 
 # --- words for a run ---------------------------------------------------------------
@@ -347,7 +343,7 @@ Very small rates are safe but slow: they run out of steps before arriving.
     )
 
 
-def _neuron_section(items: Items) -> None:
+def _neuron_section(scenario: Scenario, items: Items) -> None:
     st.subheader("Why a saturated neuron learns slowly: the vanishing gradient")
     params = dict(items)
     bias = params.get("bias", 0.0)
@@ -366,13 +362,14 @@ def _neuron_section(items: Items) -> None:
         key=f"{PREFIX}_neuron_w",
         help="Starts at w = −8, confidently wrong; try the trained weight near 1.",
     )
-    points = _neuron(float(weight), float(bias))
-    st.altair_chart(lab_charts.sigmoid_chart(points), width="stretch")
+    neuron = scenario.extras["neuron"]
+    points = _neuron(scenario.id, float(weight), float(bias))
+    st.altair_chart(lab_charts.sigmoid_chart(points, neuron), width="stretch")
     a, b, c = st.columns(3)
     a.metric(
         "Points on a flat stretch",
         f"{points.saturated_share * 100:.0f} %",
-        help=f"σ′(z) below {fmt.number(SATURATED_BELOW)}: the grey bands.",
+        help=f"σ′(z) below {fmt.number(neuron.saturated_below)}: the grey bands.",
     )
     b.metric(
         "Gradient of the cross-entropy",
@@ -419,6 +416,6 @@ def render() -> None:
     _descent_section(scenario, items, solution, curve, start, rate, steps)
     st.divider()
     _finder_section(scenario, items, start)
-    if scenario.id == "single_neuron":
+    if "neuron" in scenario.extras:
         st.divider()
-        _neuron_section(items)
+        _neuron_section(scenario, items)

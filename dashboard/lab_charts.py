@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import altair as alt
 import numpy as np
@@ -27,12 +27,6 @@ import streamlit as st
 
 import scenarios
 from scenarios import Curve, Scenario, Solution
-from scenarios.catalog.single_neuron import (
-    SATURATED_BELOW,
-    NeuronPoints,
-    saturation_edge,
-    sigmoid,
-)
 from scenarios.curvature import Curvature, curvature
 
 if TYPE_CHECKING:
@@ -894,12 +888,15 @@ def compare_chart(
 # --- the single neuron ----------------------------------------------------------
 
 
-def sigmoid_chart(points: NeuronPoints) -> alt.LayerChart:
+def sigmoid_chart(points: Any, neuron: Any) -> alt.LayerChart:
     """σ(z) with each training point at its z = w·x + b0, coloured by label.
 
-    The grey bands are where σ′(z) < SATURATED_BELOW: the sigmoid is flat.
+    ``points`` and ``neuron`` come from the scenario's declared extras
+    (``scenario.extras["neuron"]``). The grey bands are where σ′(z) is below
+    ``neuron.saturated_below``: the sigmoid is flat.
     """
-    saturated_below = SATURATED_BELOW
+    saturated_below = neuron.saturated_below
+    sigmoid = neuron.sigmoid
 
     reach = max(8.0, float(np.max(np.abs(points.logits))) * 1.05)
     zs = np.linspace(-reach, reach, 241)
@@ -924,7 +921,7 @@ def sigmoid_chart(points: NeuronPoints) -> alt.LayerChart:
     )
     y_enc = alt.Y("p:Q", title="Prediction σ(z)", scale=alt.Scale(domain=[0, 1]))
     sig = alt.Chart(curve).mark_line(color=CURVE, strokeWidth=2).encode(x_enc, y_enc)
-    edge = saturation_edge()
+    edge = neuron.saturation_edge()
     flats = pd.DataFrame({"z": [-reach, edge], "z_end": [-edge, reach]})
     flat_layer = (
         alt.Chart(flats)

@@ -30,7 +30,7 @@ from scenarios.learning import (
 )
 
 from . import format as fmt
-from . import lab_charts
+from . import lab_charts, own_model_state
 
 PREFIX = "lab"
 Items = tuple[tuple[str, float], ...]
@@ -71,12 +71,13 @@ def _check(scenario_id: str, items: Items, x: float, tolerance: float) -> Gradie
 
 
 def scenario_picker(key: str, where=st.sidebar) -> Scenario:
-    """A URL-bound select box of every registered scenario, by title."""
-    ids = list(scenarios.REGISTRY)
+    """A URL-bound select box of every registered scenario (and the session's
+    own model, when one was built), by title."""
+    ids = own_model_state.with_own_model(list(scenarios.REGISTRY))
     chosen = where.selectbox(
         "Scenario",
         ids,
-        format_func=lambda sid: scenarios.REGISTRY[sid].title,
+        format_func=own_model_state.title_of,
         key=key,
         bind="query-params",
     )

@@ -22,7 +22,7 @@ from scenarios import FormulaError, Scenario, Solution
 from scenarios.formula import FormulaSpec, default_range, kink_points, parameter_names
 from scenarios.formula_examples import LESSON_EXAMPLES, Example, catalog_templates
 
-from . import engine, scenario_page, state
+from . import engine, own_model_state, scenario_page, state
 from . import format as fmt
 from .own_model_store import saved_models_section
 
@@ -41,8 +41,6 @@ _RANGES = "_own_model.ranges"
 _GENERATION = "_own_model.generation"
 _ARRIVED = "_own_model.arrived"
 _LAST_ID = "_own_model.last_id"
-CURRENT_KEY = "_own_model.current"
-"""Session key holding the id of the last model built here, for other pages."""
 
 GOALS = ("maximize", "minimize")
 _RESERVED_PREFIXES = ("om_", "cmp_", "lab_", "gd_", "whatif_")
@@ -325,10 +323,9 @@ def render() -> None:
     )
     _examples()
     scenario = build_model()
+    own_model_state.remember(scenario)
     if scenario is None:
-        st.session_state.pop(CURRENT_KEY, None)
         return
-    st.session_state[CURRENT_KEY] = scenario.id
     _keep_slider_positions(scenario)
     params = scenario_page.controls(scenario)
     solution = engine.analyse(scenario.id, engine.freeze(params)).solution
@@ -336,14 +333,3 @@ def render() -> None:
     for section in _sections():
         section(scenario, params, solution)
     state.mark_rendered(scenario.id)
-
-
-def current_model() -> Scenario | None:
-    """The model last built on this page in this session, if it still exists."""
-    scenario_id = st.session_state.get(CURRENT_KEY)
-    if scenario_id is None:
-        return None
-    try:
-        return scenarios.get(scenario_id)
-    except KeyError:
-        return None

@@ -16,6 +16,7 @@ rule through ``z`` with ``σ' = σ (1 - σ)`` gives
 L'' > 0 everywhere, so any λ > 0 leaves exactly one best weight.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -167,6 +168,20 @@ def neuron_points(weight: float, bias: float = 0.0) -> NeuronPoints:
     )
 
 
+@dataclass(frozen=True)
+class NeuronExtras:
+    """What the learning pages show of this scenario besides f: its dataset.
+
+    Declared on the scenario (``SCENARIO.extras["neuron"]``) so pages reach it
+    through the declaration, never by importing this module.
+    """
+
+    saturated_below: float
+    points: Callable[[float, float], NeuronPoints]
+    sigmoid: Callable[[np.ndarray], np.ndarray]
+    saturation_edge: Callable[[], float]
+
+
 def weight_range(bias, l2_penalty):
     """Weights from -10 to 10: wide enough to saturate the sigmoid on every point."""
     zero = 0.0 * np.asarray(bias) * np.asarray(l2_penalty)
@@ -237,4 +252,9 @@ SCENARIO = Scenario(
     ),
     order=95,
     tags=("machine learning",),
+    extras={
+        "neuron": NeuronExtras(
+            SATURATED_BELOW, neuron_points, sigmoid, saturation_edge
+        )
+    },
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from scenarios import storage
-from tests.dashboard.helpers import leading_number, open_page
+from tests.dashboard.helpers import leading_number, open_page, switch_to
 
 PAGE = "own-model"
 HEADPHONES = {
@@ -205,3 +205,34 @@ def test_a_damaged_saved_model_gets_a_sentence():
     at.button(key="om_open").click().run()
     assert not at.exception
     assert any("damaged" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize(
+    ("page", "key"),
+    [("derivative-lab", "lab_scenario"), ("gradient-descent", "gd_scenario")],
+)
+def test_the_lab_pages_offer_the_own_model_beside_the_catalog(page, key):
+    at = open_page(PAGE)
+    at.button(key="om_ex_x2sin").click().run()
+    at = switch_to(at, page)
+    picker = at.sidebar.selectbox(key=key)
+    assert "Your own model" in picker.options
+    picker.select("Your own model").run()
+    assert not at.exception
+    assert not at.error
+
+
+def test_compare_page_offers_the_own_model():
+    at = open_page(PAGE)
+    at = switch_to(at, "compare")
+    chooser = at.multiselect(key="cmp_scenarios")
+    assert "Your own model" in chooser.options
+    chooser.select("Your own model").run()
+    assert not at.exception
+
+
+def test_the_neuron_section_still_comes_from_the_declaration():
+    import scenarios
+
+    assert "neuron" in scenarios.get("single_neuron").extras
+    assert "neuron" not in scenarios.get("headphone_pricing").extras
