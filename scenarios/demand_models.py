@@ -11,137 +11,48 @@ three have the same kind of residual and their fit figures compare fairly.
 For a unit cost c the profit-optimal price is found by the engine
 (:func:`scenarios.solve`) on the scenario ``(p − c)·q(p)``. The best model is
 the one with the lowest AICc (AIC when there are too few rows for AICc).
-Nothing here formats numbers for display.
+The shapes are declared in :mod:`.demand_shapes` and priced in
+:mod:`.demand_pricing`; their public names are re-exported here. Nothing here
+formats numbers for display.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .demand_fit import DemandDataError, fit_demand
+from .demand_pricing import PriceOptimum, optimal_price, profit_scenario
+from .demand_shapes import DEMAND_FLOOR, MODEL_NAMES, MODELS, DemandModel, model
 from .fitting import FitError, ParameterFit, least_squares_fit
-from .model import Scenario, Variable
-from .solver import solve
 
-DEMAND_FLOOR = 1e-3
-"""The price search ends where demand falls below this share of demand at cost."""
+__all__ = [
+    "DEMAND_FLOOR",
+    "MODELS",
+    "MODEL_NAMES",
+    "OWN_MODEL_DIGITS",
+    "SMALL_SAMPLE",
+    "TIE_MARGIN",
+    "DemandComparison",
+    "DemandModel",
+    "ModelFit",
+    "PriceOptimum",
+    "compare_models",
+    "fit_model",
+    "model",
+    "optimal_price",
+    "own_model_spec",
+    "profit_scenario",
+]
 
 TIE_MARGIN = 2.0
 """Models whose AIC is within this of the best are not told apart by the data."""
 
 SMALL_SAMPLE = 40
 """Below n / K < 40, AIC is corrected for small samples (AICc)."""
-
-
-@dataclass(frozen=True)
-class DemandModel:
-    """One demand shape: its formula, parameters, derivatives and profit.
-
-    ``units(p, θ)`` and ``jacobian(p, θ)`` take the parameter vector in the
-    order of ``param_names``. ``profit_formula`` is the model's profit in the
-    own-model page's syntax, with the price ``p`` and the unit cost ``c``;
-    ``price_range_formula`` gives the ends of the price range searched, and
-    ``formula_names`` the parameters' names in those formulas when they
-    differ from ``param_names``.
-    """
-
-    name: str
-    label: str
-    equation: str
-    param_names: tuple[str, ...]
-    units: Callable[[np.ndarray, np.ndarray], np.ndarray]
-    jacobian: Callable[[np.ndarray, np.ndarray], np.ndarray]
-    profit_formula: str
-    price_range_formula: tuple[str, str]
-    formula_names: tuple[str, ...] = ()
-
-    def formula_name(self, param: str) -> str:
-        """What ``param`` is called in ``profit_formula`` (``e`` is Euler's there)."""
-        if not self.formula_names:
-            return param
-        return dict(zip(self.param_names, self.formula_names, strict=True))[param]
-
-
-def _linear_units(p: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    a, b = theta
-    return a - b * p
-
-
-def _linear_jacobian(p: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    return np.column_stack((np.ones_like(p), -p))
-
-
-def _exponential_units(p: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    a, b = theta
-    return a * np.exp(-b * p)
-
-
-def _exponential_jacobian(p: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    a, b = theta
-    decay = np.exp(-b * p)
-    return np.column_stack((decay, -a * p * decay))
-
-
-def _elastic_units(p: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    k, e = theta
-    return k * np.power(p, -e)
-
-
-def _elastic_jacobian(p: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    k, e = theta
-    power = np.power(p, -e)
-    return np.column_stack((power, -k * power * np.log(p)))
-
-
-MODELS: dict[str, DemandModel] = {
-    "linear": DemandModel(
-        "linear",
-        "Linear",
-        "q = A − b·p",
-        ("A", "b"),
-        _linear_units,
-        _linear_jacobian,
-        "(p - c)(A - b p)",
-        ("c", "A/b"),
-    ),
-    "exponential": DemandModel(
-        "exponential",
-        "Exponential",
-        "q = A·e^(−b·p)",
-        ("A", "b"),
-        _exponential_units,
-        _exponential_jacobian,
-        "(p - c) A exp(-b p)",
-        ("c", f"c + ln({1 / DEMAND_FLOOR:.0f})/b"),
-    ),
-    "constant_elasticity": DemandModel(
-        "constant_elasticity",
-        "Constant elasticity",
-        "q = K·p^(−e)",
-        ("K", "e"),
-        _elastic_units,
-        _elastic_jacobian,
-        "(p - c) K p^(-elasticity)",
-        ("c", f"c * {1 / DEMAND_FLOOR:.0f}^(1/elasticity)"),
-        ("K", "elasticity"),
-    ),
-}
-"""The demand shapes, by name, in the order tables list them."""
-
-MODEL_NAMES: tuple[str, ...] = tuple(MODELS)
-
-
-def model(name: str) -> DemandModel:
-    """The model called ``name``; an unknown name raises ValueError listing all."""
-    try:
-        return MODELS[name]
-    except KeyError:
-        known = ", ".join(MODEL_NAMES)
-        raise ValueError(f"unknown demand model {name!r}; known: {known}") from None
 
 
 # --- Start values -------------------------------------------------------------
@@ -170,154 +81,6 @@ def _start(name: str, p: np.ndarray, q: np.ndarray) -> dict[str, float]:
     if line is None:
         return {"K": float(max(q.mean(), 1.0)), "e": 1.0}
     return {"K": math.exp(line[0]), "e": -line[1]}
-
-
-# --- Profit and its optimum ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PriceOptimum:
-    """The profit-optimal price under one model, or why there is none.
-
-    ``price`` [$], ``profit`` [$] and ``units`` are None when ``reason`` (a
-    sentence) says there is no finite optimum.
-    """
-
-    price: float | None
-    profit: float | None
-    units: float | None
-    reason: str | None = None
-
-
-def _no_optimum(
-    model_name: str, params: Mapping[str, float], cost: float
-) -> str | None:
-    """Why this model has no finite profit-optimal price, or None when it has one."""
-    if model_name == "linear":
-        a, b = params["A"], params["b"]
-        if not b > 0:
-            return "Linear demand that does not fall with price has no best price."
-        if not a / b > cost:
-            return (
-                "The fitted line sells nothing at any price above the unit cost, "
-                "so no price makes a profit."
-            )
-        return None
-    if model_name == "exponential":
-        a, b = params["A"], params["b"]
-        if not (b > 0 and a > 0):
-            return "Exponential demand that does not fall with price has no best price."
-        return None
-    k, e = params["K"], params["e"]
-    if not k > 0:
-        return (
-            "The fitted constant-elasticity curve sells nothing, so it has no "
-            "best price."
-        )
-    if not e > 1:
-        return (
-            f"With elasticity e = {e:.3g}, at most 1, raising the price always "
-            "raises profit, so there is no finite best price."
-        )
-    if not cost > 0:
-        return (
-            "With no unit cost, constant-elasticity demand makes profit grow "
-            "without bound as the price falls towards zero, so there is no "
-            "finite best price."
-        )
-    return None
-
-
-def profit_scenario(
-    model_name: str, params: Mapping[str, float], unit_cost: float
-) -> Scenario:
-    """The scenario "profit (p − c)·q(p) over price" for one fitted model.
-
-    The price runs from the unit cost up to the zero-demand price (linear) or
-    to where demand has fallen to :data:`DEMAND_FLOOR` of demand at cost.
-    Raises ValueError when the model has no finite optimum (see
-    :class:`PriceOptimum`).
-    """
-    c = float(unit_cost)
-    reason = _no_optimum(model_name, params, c)
-    if reason is not None:
-        raise ValueError(reason)
-    if model_name == "linear":
-        a, b = params["A"], params["b"]
-
-        def f(p, **_):
-            return (p - c) * (a - b * p)
-
-        def df(p, **_):
-            return a + b * c - 2 * b * p
-
-        def d2f(p, **_):
-            return -2 * b + 0 * p
-
-        domain = (c, a / b)
-    elif model_name == "exponential":
-        a, b = params["A"], params["b"]
-
-        def f(p, **_):
-            return (p - c) * a * np.exp(-b * p)
-
-        def df(p, **_):
-            return a * np.exp(-b * p) * (1 - b * (p - c))
-
-        def d2f(p, **_):
-            return a * b * np.exp(-b * p) * (b * (p - c) - 2)
-
-        domain = (c, c - math.log(DEMAND_FLOOR) / b)
-    elif model_name == "constant_elasticity":
-        k, e = params["K"], params["e"]
-
-        def f(p, **_):
-            return (p - c) * k * np.power(p, -e)
-
-        def df(p, **_):
-            return k * np.power(p, -e - 1) * ((1 - e) * p + e * c)
-
-        def d2f(p, **_):
-            return k * e * np.power(p, -e - 2) * ((e - 1) * p - (e + 1) * c)
-
-        domain = (c, c * DEMAND_FLOOR ** (-1 / e))
-    else:
-        model(model_name)
-        raise AssertionError  # unreachable: model() raised
-    return Scenario.from_functions(
-        f,
-        df,
-        d2f,
-        domain,
-        id=f"demand_{model_name}",
-        goal="maximize",
-        title=f"Profit with {MODELS[model_name].label.lower()} demand",
-        variable=Variable("price", "Price", "$"),
-        objective_label="Profit",
-        objective_unit="$",
-    )
-
-
-def optimal_price(
-    model_name: str, params: Mapping[str, float], unit_cost: float
-) -> PriceOptimum:
-    """The profit-optimal price for ``unit_cost`` [$], found by the engine."""
-    try:
-        scenario = profit_scenario(model_name, params, unit_cost)
-    except ValueError as exc:
-        return PriceOptimum(None, None, None, str(exc))
-    solution = solve(scenario)
-    if solution.on_boundary:
-        return PriceOptimum(
-            None,
-            None,
-            None,
-            "Profit keeps rising to the end of the prices searched, so the "
-            "model gives no best price.",
-        )
-    theta = np.array([params[n] for n in MODELS[model_name].param_names])
-    units = float(MODELS[model_name].units(np.array([solution.x]), theta)[0])
-    return PriceOptimum(solution.x, solution.value, units)
 
 
 # --- Fitting and comparing ----------------------------------------------------
