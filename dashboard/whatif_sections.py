@@ -27,7 +27,6 @@ import streamlit as st
 
 import scenarios
 from scenarios import Scenario, Solution
-from scenarios import demand_fit as fitting
 from scenarios import sensitivity as sens
 from scenarios.reports import load_case
 from scenarios.storage import CaseStore, DuplicateCaseError, StorageError
@@ -175,15 +174,6 @@ def heatmap_data(
         }
     )
     return HeatmapData(grid, cells, float(1.0 - keep.mean()))
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def parse_upload(data: bytes, filename: str) -> fitting.Observations | str:
-    """Observations from an uploaded file, or the sentence refusing it."""
-    try:
-        return fitting.parse_csv(data, filename)
-    except fitting.DemandDataError as exc:
-        return str(exc)
 
 
 # --- Save as case -----------------------------------------------------------

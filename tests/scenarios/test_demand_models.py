@@ -4,6 +4,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hst
 from scipy.optimize import curve_fit
 
 from scenarios import demand_models as dm
@@ -251,3 +253,22 @@ def test_own_model_spec_never_calls_elasticity_e():
     fit = dm.fit_model("constant_elasticity", PRICES, noisy("constant_elasticity"), 10)
     spec = dm.own_model_spec(fit, 10.0)
     assert "elasticity" in spec["params"] and "e" not in spec["params"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    name=hst.sampled_from(["exponential", "constant_elasticity"]),
+    scale=hst.floats(100, 1e5),
+    rate=hst.floats(0.2, 3.0),
+)
+def test_exact_data_from_any_shape_recovers_its_parameters(name, scale, rate):
+    fn, _, _ = SHAPES[name]
+    # Exponential rates per $ are small: 0.2..3 over a price span of 100 is
+    # 0.002..0.03; elasticities are taken as they are.
+    second = rate / 100 if name == "exponential" else rate
+    units = fn(PRICES, scale, second)
+    fit = dm.fit_model(name, PRICES, units)
+    first_name, second_name = dm.MODELS[name].param_names
+    assert fit.params[first_name] == pytest.approx(scale, rel=1e-7)
+    assert fit.params[second_name] == pytest.approx(second, rel=1e-7)
+    assert fit.r2 == pytest.approx(1.0, abs=1e-12)
