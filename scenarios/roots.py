@@ -58,6 +58,10 @@ class NotFiniteError(ValueError):
     """g returned NaN or an infinity at a sample point."""
 
 
+class _Unrepeatable(Exception):
+    """g gave different signs at the same x (noise, not a function)."""
+
+
 @dataclass(frozen=True)
 class RootResult:
     """Every root of g on [lo, hi] and how it was found (like scipy's RootResults).
@@ -108,9 +112,12 @@ class RootResult:
         """
         edges = (self.lo, *self.breaks, self.hi)
         density = max(
-            (2 * (max(d, 0) + 1) / (b - a))
-            for a, b, d in zip(edges[:-1], edges[1:], self.degrees, strict=True)
-            if b > a
+            (
+                2 * (max(d, 0) + 1) / (b - a)
+                for a, b, d in zip(edges[:-1], edges[1:], self.degrees, strict=True)
+                if b > a
+            ),
+            default=0.0,
         )
         return int(math.ceil(density * (self.hi - self.lo))) + 1
 
@@ -281,7 +288,7 @@ class _Engine:
                 continue
             break
         # Not resolved at the largest size: split, unless it is hopeless.
-        if half <= 64 * EPS * max(abs(a), abs(b), 1e-300):
+        if half <= 64 * EPS * max(abs(a), abs(b), self.hi - self.lo):
             self.unresolved = self.unresolved or (
                 f"g varies faster than rounding allows near x = {mid:.6g}"
             )
@@ -555,9 +562,13 @@ def _polish(
         return a, 0, None
     if gb == 0:
         return b, 0, None
-    root, info = brentq(
-        g1, a, b, xtol=xtol, rtol=4 * EPS, maxiter=200, full_output=True, disp=False
-    )
+    try:
+        root, info = brentq(
+            g1, a, b, xtol=xtol, rtol=4 * EPS, maxiter=200, full_output=True, disp=False
+        )
+    except ValueError:
+        # The signs seen a moment ago are gone: g is not a function of x alone.
+        raise _Unrepeatable from None
     return float(root), info.function_calls, (a, b)
 
 
@@ -574,8 +585,31 @@ def find_roots(
     ``g`` must accept a numpy array of x and return values of the same shape;
     ``dg`` (g', optional) polishes roots where g touches zero without crossing.
     Requires lo < hi, both finite. Raises NotFiniteError when g is NaN or
-    infinite at a sample point.
+    infinite at a sample point. A g that gives different values at the same x
+    comes back unresolved with no roots.
     """
+    try:
+        return _find_roots(g, lo, hi, dg, budget)
+    except _Unrepeatable:
+        return RootResult(
+            lo=float(lo),
+            hi=float(hi),
+            roots=(),
+            refined_by=(),
+            touching=(),
+            brackets=(),
+            function_calls=0,
+            resolved=False,
+            flag="g gave different values at the same x",
+            pieces=0,
+            degrees=(),
+            points=0,
+            check_points=CHECK_POINTS,
+            scale=math.nan,
+        )
+
+
+def _find_roots(g: Fn, lo: float, hi: float, dg: Fn | None, budget: int) -> RootResult:
     lo, hi = float(lo), float(hi)
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
         raise ValueError(f"need finite lo < hi, got [{lo}, {hi}]")

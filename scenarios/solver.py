@@ -212,7 +212,10 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
         elif abs(curvature) * width > CURVATURE_TRUST * search.scale:
             code = 1 if curvature < 0 else -1
         else:
-            delta = 1e-6 * width
+            # Probe closer than any neighbouring root, so the signs belong
+            # to this root alone.
+            gaps = [abs(root - r) for r in roots if r != root]
+            delta = min([1e-6 * width, *(0.25 * g for g in gaps)])
             left = slope(max(root - delta, lo))
             right = slope(min(root + delta, hi))
             code = 1 if left > 0 > right else -1 if left < 0 < right else 0
