@@ -3,7 +3,8 @@
 The URL is ``$SCENARIOS_DATABASE_URL`` when set (for a team, a PostgreSQL
 server such as ``postgresql+psycopg://user@host/db``). Otherwise saved work
 goes to a SQLite file: ``$SCENARIOS_DB`` when that names a path, else
-``data/cases.sqlite3`` under the repository root.
+``data/cases.sqlite3`` under the repository root, or, for an installed package,
+``cases.sqlite3`` in the user's data folder (never inside site-packages).
 
 SQLite writes take the file's write lock at once (``BEGIN IMMEDIATE``) on a
 WAL database with a busy timeout, so several processes can save together.
@@ -44,8 +45,23 @@ DB_ENV_VAR = "SCENARIOS_DB"
 """Environment variable naming a SQLite file; used when no URL is set."""
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB_PATH = REPO_ROOT / "data" / "cases.sqlite3"
-"""The SQLite file used when neither variable is set (``data/`` is git-ignored)."""
+
+
+def _installed_data_dir() -> Path:
+    """Per-user data: ``%LOCALAPPDATA%`` on Windows, else ``$XDG_DATA_HOME``."""
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "derivative-dashboard"
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "derivative-dashboard"
+
+
+DEFAULT_DB_PATH = (
+    REPO_ROOT / "data" / "cases.sqlite3"
+    if (REPO_ROOT / "pyproject.toml").is_file()
+    else _installed_data_dir() / "cases.sqlite3"
+)
+"""The SQLite file used when neither variable is set: ``data/`` (git-ignored) in
+a checkout, the user's data folder once installed."""
 
 BUSY_TIMEOUT_SECONDS = 10.0
 """How long a write waits for another writer, or a connection for the server."""

@@ -201,6 +201,31 @@ def test_the_engine_imports_from_the_installed_wheel(installed):
 
 
 @slow
+def test_saved_cases_go_to_the_users_data_folder_not_site_packages(installed, tmp_path):
+    data_home = tmp_path / "data-home"
+    env = _clean_env(XDG_DATA_HOME=str(data_home), HOME=str(tmp_path))
+    scenarios = installed.command("scenarios")
+    _run(
+        [scenarios, "cases", "save", "--scenario", "headphone_pricing"]
+        + ["--name", "Base", "--set", "unit_cost=25"],
+        cwd=installed.elsewhere,
+        timeout=120,
+        env=env,
+    )
+    listed = _run(
+        [scenarios, "cases", "list", "--json"],
+        cwd=installed.elsewhere,
+        timeout=120,
+        env=env,
+    )
+    (case,) = json.loads(listed.stdout)["cases"]
+    assert case["params"]["unit_cost"] == 25.0
+    assert (data_home / "derivative-dashboard" / "cases.sqlite3").is_file()
+    venv = installed.bin.parent
+    assert not [p for p in venv.rglob("cases.sqlite3")], "a case file inside the venv"
+
+
+@slow
 @pytest.mark.parametrize(
     ("argv", "shown"),
     [
