@@ -118,7 +118,14 @@ INFLECTIONS = "curvature_inflections"
 
 
 def _registered(scenario: Scenario) -> bool:
-    return scenarios.REGISTRY.get(scenario.id) is scenario
+    """True when ``scenario.id`` finds this very scenario, so caching by id is safe.
+
+    Typed models count: they are adopted under their content-hash id.
+    """
+    try:
+        return scenarios.get(scenario.id) is scenario
+    except KeyError:
+        return False
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

@@ -82,11 +82,28 @@ def _arrive() -> None:
         start = next(e for e in catalog_templates() if e.key == START)
         load_example(start)
         return
-    # A shared link: its parameter values become the defaults, so each one
-    # sits inside its slider's range however far it is from 1.
-    defaults = {}
+    # A shared link: its defaults and ranges, then any slider value the link
+    # gives for a parameter without a default, so every value fits its range.
+    defaults: dict[str, float] = {}
+    ranges: dict[str, tuple[float, ...]] = {}
+    for query, size, target in (
+        (DEFAULTS_QUERY, 1, defaults),
+        (RANGES_QUERY, 3, ranges),
+    ):
+        raw = st.query_params.get(query)
+        if not raw:
+            continue
+        pairs = _read_pairs(raw, size)
+        if pairs is None:
+            st.session_state["_own_model.notice"] = (
+                "The link's parameter defaults or ranges cannot be read, so "
+                "the parameters start from their usual defaults."
+            )
+            continue
+        target.update({k: (v[0] if size == 1 else v) for k, v in pairs.items()})
+    skip = {*INPUT_KEYS, DEFAULTS_QUERY, RANGES_QUERY, state.YOUR_VALUE_KEY}
     for key, raw in st.query_params.items():
-        if key in INPUT_KEYS or key == state.YOUR_VALUE_KEY:
+        if key in skip or key in defaults:
             continue
         try:
             value = float(raw)
@@ -95,6 +112,7 @@ def _arrive() -> None:
         if math.isfinite(value):
             defaults[key] = value
     st.session_state[_DEFAULTS] = defaults
+    st.session_state[_RANGES] = ranges
     goal = st.query_params.get(GOAL_KEY)
     if goal is not None and goal not in GOALS:
         st.session_state["_own_model.notice"] = (
@@ -192,44 +210,113 @@ def _reserved(names: tuple[str, ...]) -> str | None:
     return None
 
 
-def _ranges_editor(names: tuple[str, ...]) -> tuple[dict, dict]:
-    """Defaults and (min, max, step) per parameter, editable in one table."""
+def _current_values(names: tuple[str, ...]) -> tuple[dict, dict]:
+    """Each parameter's default and (min, max, step), as the session holds them."""
     defaults: Mapping[str, float] = st.session_state.get(_DEFAULTS, {})
     ranges: Mapping[str, tuple] = st.session_state.get(_RANGES, {})
+    out_defaults, out_ranges = {}, {}
+    for name in names:
+        out_defaults[name] = float(defaults.get(name, 1.0))
+        if name in ranges:
+            out_ranges[name] = tuple(ranges[name])
+    return out_defaults, out_ranges
+
+
+def _ranges_editor(names: tuple[str, ...]) -> None:
+    """Defaults and (min, max, step) per parameter, editable in one table.
+
+    Drawn only while its toggle is on; edits go into the session, so the model
+    keeps them with the table closed.
+    """
+    if not names or not st.toggle(
+        "Edit parameter defaults and ranges", key="om_edit_ranges"
+    ):
+        return
+    defaults, ranges = _current_values(names)
     rows = []
     for name in names:
-        default = float(defaults.get(name, 1.0))
-        lo, hi, step = ranges.get(name) or default_range(default)
+        lo, hi, step = ranges.get(name) or default_range(defaults[name])
         rows.append(
-            {"Parameter": name, "Default": default, "Min": lo, "Max": hi, "Step": step}
-        )
-    if not rows:
-        return {}, {}
-    with st.expander("Parameter defaults and ranges", icon=":material/tune:"):
-        st.caption(
-            "Each parameter's slider runs from Min to Max in steps of Step; Reset "
-            "returns it to Default. Without your own, a range runs from a tenth to "
-            "ten times the default (−10 to 10 around 0)."
-        )
-        key = f"om_ranges_{st.session_state.get(_GENERATION, 0)}_{'_'.join(names)}"
-        edited = st.data_editor(
-            pd.DataFrame(rows),
-            key=key,
-            hide_index=True,
-            num_rows="fixed",
-            disabled=["Parameter"],
-            width="stretch",
-            column_config={
-                c: st.column_config.NumberColumn(c, format="%g")
-                for c in ("Default", "Min", "Max", "Step")
-            },
-        )
-    out_defaults, out_ranges = {}, {}
+            {"Parameter": name, "Default": defaults[name], "Min": lo, "Max": hi,
+             "Step": step}
+        )  # fmt: skip
+    st.caption(
+        "Each slider runs from Min to Max in steps of Step, and Reset returns it "
+        "to Default. Without your own, a range runs from a tenth to ten times "
+        "the default (−10 to 10 around 0)."
+    )
+    key = f"om_ranges_{st.session_state.get(_GENERATION, 0)}_{'_'.join(names)}"
+    edited = st.data_editor(
+        pd.DataFrame(rows),
+        key=key,
+        hide_index=True,
+        num_rows="fixed",
+        disabled=["Parameter"],
+        width="stretch",
+        column_config={
+            c: st.column_config.NumberColumn(c, format="%g")
+            for c in ("Default", "Min", "Max", "Step")
+        },
+    )
+    new_defaults = dict(st.session_state.get(_DEFAULTS, {}))
+    new_ranges = dict(st.session_state.get(_RANGES, {}))
     for row in edited.to_dict("records"):
         name = row["Parameter"]
-        out_defaults[name] = row["Default"]
-        out_ranges[name] = (row["Min"], row["Max"], row["Step"])
-    return out_defaults, out_ranges
+        new_defaults[name] = row["Default"]
+        if (row["Min"], row["Max"], row["Step"]) != default_range(row["Default"]):
+            new_ranges[name] = (row["Min"], row["Max"], row["Step"])
+        else:
+            new_ranges.pop(name, None)
+    st.session_state[_DEFAULTS] = new_defaults
+    st.session_state[_RANGES] = new_ranges
+
+
+# --- the model in the URL, beside the bound inputs ---------------------------------
+
+DEFAULTS_QUERY = "om_defaults"
+RANGES_QUERY = "om_ranges"
+
+
+def _number_text(value: float) -> str:
+    return f"{float(value):.15g}"
+
+
+def _write_link(scenario: Scenario) -> None:
+    """Parameter defaults and edited ranges into the URL, so a link has them all.
+
+    (The sliders' own values are in the URL already, where they differ from
+    the defaults.)
+    """
+    spec: FormulaSpec = scenario.extras["formula"]
+    defaults = ";".join(f"{k}={_number_text(v)}" for k, v in spec.params)
+    edited = [
+        f"{k}={':'.join(_number_text(x) for x in v)}"
+        for k, v in spec.ranges
+        if tuple(v) != default_range(dict(spec.params)[k])
+    ]
+    for key, text in ((DEFAULTS_QUERY, defaults), (RANGES_QUERY, ";".join(edited))):
+        if text and st.query_params.get(key) != text:
+            st.query_params[key] = text
+        elif not text and key in st.query_params:
+            del st.query_params[key]
+
+
+def _read_pairs(text: str, size: int) -> dict[str, tuple[float, ...]] | None:
+    """``"a=1;b=2"`` (or ``"a=1:2:3"`` with ``size`` 3) to numbers; None if bad."""
+    out: dict[str, tuple[float, ...]] = {}
+    for item in text.split(";"):
+        name, sep, rest = item.partition("=")
+        parts = rest.split(":")
+        if not sep or not name or len(parts) != size or len(name) > 40:
+            return None
+        try:
+            numbers = tuple(float(p) for p in parts)
+        except ValueError:
+            return None
+        if not all(math.isfinite(n) for n in numbers):
+            return None
+        out[name] = numbers
+    return out
 
 
 def build_model() -> Scenario | None:
@@ -247,7 +334,8 @@ def build_model() -> Scenario | None:
     if problem:
         st.error(problem, icon=":material/error:")
         return None
-    defaults, ranges = _ranges_editor(names)
+    _ranges_editor(names)
+    defaults, ranges = _current_values(names)
     try:
         with st.spinner("Working out the derivatives…", show_time=False):
             return scenarios.from_formula(
@@ -326,6 +414,7 @@ def render() -> None:
     own_model_state.remember(scenario)
     if scenario is None:
         return
+    _write_link(scenario)
     _keep_slider_positions(scenario)
     params = scenario_page.controls(scenario)
     solution = engine.analyse(scenario.id, engine.freeze(params)).solution

@@ -451,9 +451,16 @@ def parameter_names(
 
     Parses only (no derivatives); FormulaError exactly as :func:`from_formula`.
     """
-    check_name(variable)
+    if not isinstance(formula, str) or not isinstance(variable, str):
+        raise FormulaError("A formula and its variable must be text.")
     lo, hi = _end_text(domain[0], "lower"), _end_text(domain[1], "upper")
-    names = list(parse_formula(formula.strip(), variable).param_names)
+    return _parameter_names(formula.strip(), variable, lo, hi)
+
+
+@lru_cache(maxsize=512)
+def _parameter_names(formula: str, variable: str, lo: str, hi: str):
+    check_name(variable)
+    names = list(parse_formula(formula, variable).param_names)
     for text, which in ((lo, "lower"), (hi, "upper")):
         _domain_end(text, variable, which)
         names.extend(n for n in names_in_order(text) if n != variable)
@@ -492,9 +499,33 @@ def from_formula(
     lo, hi = _end_text(lo_raw, "lower"), _end_text(hi_raw, "upper")
     if not isinstance(formula, str):
         raise FormulaError("A formula must be text.")
-    text = formula.strip()
+    values = tuple(dict(params or {}).items())
+    bounds = tuple(
+        (k, tuple(v) if isinstance(v, Sequence) and not isinstance(v, str) else v)
+        for k, v in dict(ranges or {}).items()
+    )
+    key = (formula.strip(), variable, lo, hi, goal, values, bounds, title)
+    try:
+        hash(key)
+    except TypeError:
+        return _build(*key)
+    from .registry import adopt
+
+    return adopt(_build_cached(*key))  # adopted again: recently used
+
+
+def _build(
+    text: str,
+    variable: str,
+    lo: str,
+    hi: str,
+    goal: Goal,
+    values: tuple,
+    bounds: tuple,
+    title: str,
+) -> Scenario:
     compiled = _compile(text, variable, lo, hi)
-    param_list = _params(compiled.names, dict(params or {}), dict(ranges or {}))
+    param_list = _params(compiled.names, dict(values), dict(bounds))
     spec = FormulaSpec(
         formula=text,
         variable=variable,
@@ -504,6 +535,10 @@ def from_formula(
         ranges=tuple((p.name, (p.min, p.max, p.step)) for p in param_list),
     )
     return _scenario(spec, compiled, param_list, title)
+
+
+_build_cached = lru_cache(maxsize=256)(_build)
+"""The same model always gives the same Scenario object, so reruns are cheap."""
 
 
 def from_spec(spec: FormulaSpec | Mapping[str, Any], title: str = "Your own model"):

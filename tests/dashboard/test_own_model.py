@@ -236,3 +236,25 @@ def test_the_neuron_section_still_comes_from_the_declaration():
 
     assert "neuron" in scenarios.get("single_neuron").extras
     assert "neuron" not in scenarios.get("headphone_pricing").extras
+
+
+def test_the_link_carries_the_defaults_so_it_reopens_the_same_values():
+    at = open_page(PAGE, {**HEADPHONES, "a": "1300", "b": "10", "c": "25"})
+    link = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    assert link["om_defaults"] == "c=25;a=1300;b=10"
+    # a fresh session on only the model and its defaults: c = 25 again
+    fresh = open_page(PAGE, {**HEADPHONES, "om_defaults": link["om_defaults"]})
+    assert leading_number(metrics(fresh)["Best p"]) == 77.5
+
+
+def test_a_link_with_edited_ranges_keeps_them():
+    query = {**HEADPHONES, "om_defaults": "c=20;a=1300;b=10", "om_ranges": "c=0:50:1"}
+    at = open_page(PAGE, query)
+    c = at.sidebar.slider(key="c")
+    assert (c.min, c.max, c.step) == (0.0, 50.0, 1.0)
+
+
+def test_an_unreadable_defaults_link_gets_a_notice():
+    at = open_page(PAGE, {**HEADPHONES, "om_defaults": "c=oops"})
+    assert not at.exception
+    assert any("cannot be read" in w.value for w in at.warning)
