@@ -35,21 +35,20 @@ import scenarios
 from scenarios import Curve, PointReport, Scenario, Solution
 
 from . import format as fmt
+from .engine import TANGENT_SHARE, tangent_span  # noqa: F401 - part of this API
 from .label_layout import LabelSpot, label_offsets
 
 OPTIMUM = "#0f766e"
 YOURS = "#c2410c"
 REFERENCE = "#64748b"
 CURVE = "#1f2933"
-TANGENT_SHARE = 0.18
-"""Half the drawn tangent's length, as a share of the domain's width."""
 Y_AXIS_WIDTH = 76
 """Pixels reserved for each y axis, identical in both panels so x lines up."""
 ROLES = ("Optimum", "Your value", "Reference")
 OBJECTIVE_HEIGHT = 300
 SLOPE_HEIGHT = 170
-ABOVE, BELOW = -11.0, 16.0
-"""A label's preferred pixel offset from its point: one line above or below."""
+ABOVE, BELOW = -13.0, 13.0
+"""A label's preferred offset from its point, in pixels to the label's middle."""
 HOVER = "hover_f"
 """The objective panel's pointer selection: the nearest sample of the curve."""
 READOUT = "pointer_readout"
@@ -71,12 +70,6 @@ class MainChart:
 
     objective: Spec
     slope: Spec
-
-
-def tangent_span(lo: float, hi: float, at: float) -> tuple[float, float]:
-    """Where to draw the tangent at ``at``: a short stretch, clipped to the domain."""
-    half = TANGENT_SHARE * (hi - lo)
-    return max(lo, at - half), min(hi, at + half)
 
 
 # --- data ---------------------------------------------------------------------
@@ -116,6 +109,10 @@ def _placed(
     Labels are placed in ``order`` (the first keeps its preferred line); the
     user's value prefers the line below its point, every other label above.
     """
+    # Vega's "nice" y axis reaches past the data; widening the span the same way
+    # keeps the estimate of how close two points sit on screen from being low.
+    pad = 0.12 * (y_span[1] - y_span[0])
+    y_span = (y_span[0] - pad, y_span[1] + pad)
     spots = [
         LabelSpot(
             rows[i]["x"], rows[i][y_field], rows[i]["label"], rows[i]["right_half"]
@@ -294,6 +291,7 @@ def _point_labels(data: alt.Data, x: alt.X, y: alt.Y, colour: alt.Color) -> list
                     fontSize=12,
                     fontWeight=600 if yours else 400,
                     dy=LABEL_DY,
+                    baseline="middle",
                 )
                 .encode(x=x, y=y, text="label:N", color=colour)
             )
@@ -437,6 +435,7 @@ def slope_panel(scenario: Scenario) -> alt.LayerChart:
             fontSize=12,
             color=OPTIMUM,
             dy=LABEL_DY,
+            baseline="middle",
         )
         .encode(x=x, y=y, text="label:N")
         for right in (False, True)

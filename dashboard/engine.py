@@ -32,6 +32,9 @@ ParamItems = tuple[tuple[str, float], ...]
 CURVE_SAMPLES = 400
 """Points per plotted curve: smooth at any screen width, cheap to send."""
 
+TANGENT_SHARE = 0.18
+"""Half a drawn tangent's length, as a share of the domain's width."""
+
 _ENGINE_ERRORS = (ValueError, ArithmeticError)
 
 
@@ -88,6 +91,16 @@ class PointsView:
 
 
 YOUR_VALUE_LABEL = "Your value"
+
+
+def tangent_span(lo: float, hi: float, at: float) -> tuple[float, float]:
+    """Where to draw the tangent at ``at``: a short stretch, clipped to the domain.
+
+    Here rather than in ``charts`` so the headline can ask for the points
+    without importing the chart stack (Altair, pandas) on a cold start.
+    """
+    half = TANGENT_SHARE * (hi - lo)
+    return max(lo, at - half), min(hi, at + half)
 
 
 @st.cache_data(max_entries=4096, show_spinner=False)

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 
 CHAR_WIDTH = 7.2
 """Pixels per character of a 12 px label (a little wider than average)."""
-LINE_HEIGHT = 15.0
+TEXT_HEIGHT = 14.0
+"""Pixels a 12 px label takes up, top to bottom."""
+LINE_HEIGHT = 16.0
 """Pixels between stacked labels."""
+MARGIN = 2.0
+"""Pixels two labels must keep between them."""
 GAP = 9.0
 """Pixels between a point and the start of its label."""
 NOMINAL_WIDTH = 620.0
@@ -48,11 +52,12 @@ def _box(
     text_width = CHAR_WIDTH * len(spot.text)
     left = px - GAP - text_width if spot.right_side else px + GAP
     middle = py + offset
-    return left, middle - LINE_HEIGHT / 2, left + text_width, middle + LINE_HEIGHT / 2
+    return left, middle - TEXT_HEIGHT / 2, left + text_width, middle + TEXT_HEIGHT / 2
 
 
 def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    m = MARGIN
+    return a[0] < b[2] + m and b[0] < a[2] + m and a[1] < b[3] + m and b[1] < a[3] + m
 
 
 def label_offsets(
@@ -63,26 +68,29 @@ def label_offsets(
     preferred: Sequence[float] | None = None,
     width: float = NOMINAL_WIDTH,
 ) -> list[float]:
-    """A vertical pixel offset for each label (negative is up) so none overlap.
+    """A vertical pixel offset for each label's middle (negative is up).
 
     Labels are placed in the order given, so earlier ones keep their
     ``preferred`` offset (default: one line above the point). Each later label
-    takes the nearest free line, alternating above and below its preferred
-    place. ``x_span`` and ``y_span`` are the axes' data ranges, ``height`` the
-    plot's height in pixels.
+    takes the nearest free line inside the plot, alternating above and below
+    its preferred place. ``x_span`` and ``y_span`` are the axes' data ranges,
+    ``height`` the plot's height in pixels.
     """
     size = (width, height)
-    wanted = list(preferred) if preferred is not None else [-11.0] * len(spots)
+    wanted = list(preferred) if preferred is not None else [-13.0] * len(spots)
     placed: list[tuple[float, float, float, float]] = []
     offsets: list[float] = []
     for spot, first in zip(spots, wanted, strict=True):
         chosen = first
-        for step in range(2 * len(spots) + 1):
+        # Each placed label blocks at most two lines, one edge of the plot a
+        # few more: enough tries to reach a free line inside.
+        for step in range(2 * len(spots) + 2 * int(height // LINE_HEIGHT) + 1):
             # 0, -1, +1, -2, +2 … lines away from the preferred place.
             shift = (step + 1) // 2 * (-1 if step % 2 else 1)
             candidate = first + shift * LINE_HEIGHT
             box = _box(spot, candidate, x_span, y_span, size)
-            if not any(_overlap(box, other) for other in placed):
+            inside = box[1] >= 0 and box[3] <= height
+            if inside and not any(_overlap(box, other) for other in placed):
                 chosen = candidate
                 break
         placed.append(_box(spot, chosen, x_span, y_span, size))

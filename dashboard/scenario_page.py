@@ -439,22 +439,18 @@ def what_if_section(
 
 def _points(scenario: Scenario, params: dict[str, float], solution: Solution):
     """Reports for the references, the user's value and the optimum (cached)."""
-    from . import charts
-
     x = your_x(solution)
-    span = charts.tangent_span(*solution.domain, x)
+    span = engine.tangent_span(*solution.domain, x)
     return _shared(engine.points_view, scenario.id, engine.freeze(params), x, span)
 
 
 def _default_target(scenario: Scenario) -> float:
     """A target worth seeking: the objective at the default "your value"."""
-    from . import charts
-
     solution = engine.default_solution(scenario.id)
     your_default = _default_your_value(scenario)
     if isinstance(solution, str) or your_default is None:
         return 0.0
-    span = charts.tangent_span(*solution.domain, your_default)
+    span = engine.tangent_span(*solution.domain, your_default)
     view = engine.points_view(
         scenario.id, engine.freeze(solution.params), your_default, span
     )
@@ -618,6 +614,8 @@ def loaded_case_notice(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ) -> None:
     """After a saved case is opened, say which one (and any notices) up top."""
+    if state.PENDING_LOAD not in st.session_state:
+        return  # the usual case: no need to import the what-if stack yet
     from . import whatif_sections
 
     whatif_sections.show_pending_load(scenario)

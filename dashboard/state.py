@@ -33,6 +33,9 @@ from . import format as fmt
 YOUR_VALUE_KEY = "your_value"
 """Widget and query-parameter key of the "your value" slider."""
 
+PENDING_LOAD = "_whatif.pending_load"
+"""Session key: a saved case just loaded, whose notices its page should show."""
+
 RESERVED_KEYS = frozenset({YOUR_VALUE_KEY})
 """Keys the dashboard binds to the URL besides the parameter names."""
 

@@ -35,6 +35,7 @@ from . import charts
 from . import format as fmt
 from .charts import Spec
 from .engine import ParamItems, freeze
+from .state import PENDING_LOAD
 
 ONE_WAY_POINTS = 101
 """Points in a one-way sweep: smooth lines, a table short enough to scroll."""
@@ -44,7 +45,7 @@ GRID_SIZES = (20, 50, 100, 150, 200, 300)
 
 DEFAULT_GRID = 50
 
-_PENDING = "_whatif.pending_load"
+_PENDING = PENDING_LOAD
 """Session key: a case loaded elsewhere, whose notices this page should show."""
 
 _VIEWS = ("Tornado", "One-way sweep", "Two-way heatmap")

@@ -12,6 +12,7 @@ from dashboard.label_layout import (
     GAP,
     LINE_HEIGHT,
     NOMINAL_WIDTH,
+    TEXT_HEIGHT,
     LabelSpot,
     label_offsets,
 )
@@ -25,7 +26,7 @@ def _box(spot: LabelSpot, dy: float, x_span, y_span) -> tuple[float, ...]:
     py = (y_span[1] - spot.y) / (y_span[1] - y_span[0]) * HEIGHT + dy
     w = CHAR_WIDTH * len(spot.text)
     left = px - GAP - w if spot.right_side else px + GAP
-    return left, py - LINE_HEIGHT / 2, left + w, py + LINE_HEIGHT / 2
+    return left, py - TEXT_HEIGHT / 2, left + w, py + TEXT_HEIGHT / 2
 
 
 def _apart(a, b) -> bool:
@@ -40,7 +41,7 @@ def test_single_neuron_optimum_and_untrained_labels_no_longer_overlap():
         LabelSpot(0.0, 0.69, "Untrained (w = 0): 0", right_side=False),
     ]
     dy = label_offsets(spots, x_span, y_span, HEIGHT)
-    assert dy[0] == -11.0  # the first label keeps its place
+    assert dy[0] == -13.0  # the first label keeps its place
     a, b = (_box(s, d, x_span, y_span) for s, d in zip(spots, dy, strict=True))
     assert _apart(a, b)
 
@@ -50,16 +51,18 @@ def test_labels_far_apart_keep_their_preferred_lines():
         LabelSpot(1.0, 5.0, "Left", right_side=False),
         LabelSpot(9.0, 5.0, "Right", right_side=True),
     ]
-    assert label_offsets(spots, (0.0, 10.0), (0.0, 10.0), HEIGHT, [-11.0, 16.0]) == [
-        -11.0,
-        16.0,
+    preferred = [-13.0, 13.0]
+    assert label_offsets(spots, (0.0, 10.0), (0.0, 10.0), HEIGHT, preferred) == [
+        -13.0,
+        13.0,
     ]
 
 
 def test_three_labels_on_one_point_take_three_lines():
     spots = [LabelSpot(5.0, 5.0, f"Label {i}", right_side=False) for i in range(3)]
     dy = label_offsets(spots, (0.0, 10.0), (0.0, 10.0), HEIGHT)
-    assert sorted(dy) == [-26.0, -11.0, 4.0]
+    # One line up from the first, then one line down: nearest free lines.
+    assert sorted(dy) == [-13.0 - LINE_HEIGHT, -13.0, -13.0 + LINE_HEIGHT]
 
 
 @settings(max_examples=200, deadline=None)
@@ -81,6 +84,7 @@ def test_no_two_labels_overlap_for_any_points(rows):
     dy = label_offsets(spots, *spans, HEIGHT)
     boxes = [_box(s, d, *spans) for s, d in zip(spots, dy, strict=True)]
     for i, a in enumerate(boxes):
+        assert 0 <= a[1] and a[3] <= HEIGHT, a  # inside the plot
         for b in boxes[i + 1 :]:
             assert _apart(a, b), (a, b)
 
