@@ -20,7 +20,6 @@ import streamlit as st
 
 import scenarios
 from scenarios import Scenario, Solution
-from scenarios.solver import SAMPLES
 
 from . import engine, state
 from . import format as fmt
@@ -206,6 +205,8 @@ def headline(scenario: Scenario, params: dict[str, float], solution: Solution | 
     if solution is None:
         st.error(analysis.error, icon=":material/block:")
         return
+    for note in solution.notes:
+        st.warning(note, icon=":material/warning:")
     var = scenario.variable
     view = _points(scenario, params, solution)
     optimum = view.reports[-1].derived if view is not None else {}
@@ -528,11 +529,22 @@ def derivation_section(
     st.markdown(
         f"**3 · Where the slope is zero.** Inside the range, a best {name} can "
         f"only sit where the slope is zero, because anywhere else a small step "
-        f"one way would improve {obj}. The solver samples f′ at {SAMPLES} "
-        f"evenly spaced points, looks for every change of sign, and narrows each "
-        f"one with Brent's method until the root is exact to machine precision. "
-        f"It then compares those roots with both ends of the range."
+        f"one way would improve {obj}. The solver fits f′ with a Chebyshev "
+        f"polynomial, adding sample points until the fit is exact to rounding "
+        f"and splitting the range into pieces where one polynomial is not "
+        f"enough. It checks the fit against f′ on a fine even grid, so a narrow "
+        f"dip cannot slip between the samples, finds every root of each piece "
+        f"and polishes each one on f′ itself until it is exact to machine "
+        f"precision. It then compares those roots with both ends of the range."
     )
+    search = solution.search if solution is not None else None
+    if search is not None:
+        pieces = "one piece" if search.pieces == 1 else f"{search.pieces:,} pieces"
+        st.markdown(
+            f"Here f′ took {pieces}, {search.points:,} Chebyshev points and "
+            f"{search.check_points:,} check points: {solution.evaluations:,} "
+            "evaluations in all."
+        )
     if solution is not None:
         if solution.stationary_points:
             roots = ", ".join(

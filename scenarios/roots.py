@@ -230,6 +230,7 @@ class _Engine:
         self.pieces: list[tuple[float, float, int]] = []
         self.flat: list[tuple[float, float]] = []
         self.candidates: list[tuple[float, float, float]] = []  # x, scale, imag
+        self.brackets: list[tuple[np.ndarray, np.ndarray, float]] = []
         self.unresolved: str = ""
 
     def eval(self, x: np.ndarray) -> np.ndarray:
@@ -265,16 +266,17 @@ class _Engine:
                 return
             c = _coefficient_matrix(n) @ v
             m = _chop(c, max(scale, floor))
-            if m is not None and check_x.size:
-                if check_fast:
-                    p = _check_matrix(n) @ v
-                else:
-                    p = _bary_matrix((check_x - mid) / half, n) @ v
-                if np.abs(p - check_g).max() > CHECK_TOL * max(scale, floor):
+            if m is not None and check_g.size >= 3:
+                # The check points inside the piece are evenly spaced: their
+                # second differences may not exceed what the interpolant's
+                # g'' allows, or a feature slipped between the samples.
+                h = (check_x[1] - check_x[0]) / half
+                allowed = _bend_bound(c[:m]) * h * h + CHECK_TOL * max(scale, floor)
+                if np.abs(np.diff(check_g, 2)).max() > allowed:
                     m = None
             if m is not None:
                 self.pieces.append((a, b, m - 1))
-                if scale > floor:
+                if scale > floor and not self._grid_roots(a, b, v, c[:m], scale):
                     self._add_candidates(a, b, c[:m], scale, depth)
                 return
             if n < SIZES[-1]:
@@ -301,6 +303,27 @@ class _Engine:
             self.pieces.append((a, b, -1))
             return
         self._split(a, b, check_x, check_g, depth)
+
+    def _grid_roots(self, a, b, v, c, scale) -> bool:
+        """Bracket the interpolant's roots on a fine grid, certified by g''.
+
+        Each cell of the grid must provably hold no root or exactly one (see
+        :func:`_certify`); False leaves the piece to the colleague matrix.
+        """
+        n = v.size
+        p = _fine_matrix(n) @ v
+        if not p.all():
+            return False
+        h = 2.0 / (p.size - 1)
+        single = _certify(p, _bend_bound(c) * h * h, 4 * CHOP_TOL * scale)
+        if single is None:
+            return False
+        idx = np.flatnonzero(single)
+        if idx.size:
+            half, mid = 0.5 * (b - a), 0.5 * (a + b)
+            t = _fine_unit(n)
+            self.brackets.append((mid + half * t[idx], mid + half * t[idx + 1], scale))
+        return True
 
     def _split(self, a, b, check_x, check_g, depth) -> None:
         mid = 0.5 * (a + b)
@@ -391,10 +414,142 @@ def _first_unit() -> np.ndarray:
 
 
 @cache
-def _second_derivative_weights(n: int) -> np.ndarray:
-    """max |T_k''| on [-1, 1], k = 0 .. n-1 (Markov: k² (k² - 1) / 3)."""
-    k = np.arange(n, dtype=float)
-    return k * k * (k * k - 1) / 3
+def _second_derivative_matrix(n: int) -> np.ndarray:
+    """Maps n Chebyshev coefficients to those of the second derivative."""
+    d = np.zeros((n, n))
+    for j in range(n):
+        e = np.zeros(n)
+        e[j] = 1.0
+        dd = np.polynomial.chebyshev.chebder(e, 2)
+        d[: dd.size, j] = dd
+    return d
+
+
+def _bend_bound(c: np.ndarray) -> float:
+    """An upper bound on |p''| over [-1, 1]: the sum of |coefficients of p''|."""
+    return float(np.abs(_second_derivative_matrix(c.size) @ c).sum())
+
+
+@cache
+def _fine_unit(n: int) -> np.ndarray:
+    return np.linspace(-1.0, 1.0, 4 * n + 1)
+
+
+@cache
+def _fine_matrix(n: int) -> np.ndarray:
+    return _bary_matrix(_fine_unit(n), n)
+
+
+def _certify(values: np.ndarray, bend_h2: float, margin: float) -> np.ndarray | None:
+    """Which cells of an even grid hold exactly one root; None if any is unclear.
+
+    ``bend_h2`` bounds |g''| times the squared cell width. A cell without a
+    sign change holds no root when both ends clear the deepest possible dip
+    (bend_h2 / 8), or when g rises or falls across it by more than a turning
+    point would allow (bend_h2): then g is monotone there. A cell with a sign
+    change holds exactly one root under that same monotone test.
+    """
+    left, right = values[:-1], values[1:]
+    crossing = (left < 0) != (right < 0)
+    monotone = np.abs(right - left) > bend_h2 + margin
+    deep = np.minimum(np.abs(left), np.abs(right)) > bend_h2 / 8 + margin
+    clear = ~crossing & (deep | monotone)
+    single = crossing & monotone
+    if not (clear | single).all():
+        return None
+    return single
+
+
+def _polish_many(g: Fn, a, b, ga, gb, xtol: float):
+    """Refine many sign-change brackets at once (Illinois regula falsi).
+
+    Every step is one vectorised call of g; each bracket keeps its sign change,
+    so it converges like any bracketing method. Returns roots and brackets.
+    """
+    a, b, ga, gb = (np.array(v, dtype=float) for v in (a, b, ga, gb))
+    kept = np.zeros(a.size)  # +1: b kept last step, -1: a kept last step
+    calls = 0
+    for _ in range(200):
+        open_ = (b - a) > xtol + 4 * EPS * np.maximum(np.abs(a), np.abs(b))
+        open_ &= (ga != 0) & (gb != 0)
+        if not open_.any():
+            break
+        with np.errstate(all="ignore"):
+            x = b - gb * (b - a) / (gb - ga)
+        x = np.where((x > a) & (x < b), x, 0.5 * (a + b))
+        x = np.where(open_, x, a)
+        gx = np.asarray(g(x), dtype=float)
+        gx = np.broadcast_to(gx, x.shape)
+        calls += int(open_.sum())
+        same_as_a = (gx < 0) == (ga < 0)
+        move_a = open_ & same_as_a & (gx != 0)
+        move_b = open_ & ~same_as_a & (gx != 0)
+        hit = open_ & (gx == 0)
+        # Illinois: halve the value at an end kept twice in a row.
+        gb = np.where(move_a & (kept > 0), 0.5 * gb, gb)
+        ga = np.where(move_b & (kept < 0), 0.5 * ga, ga)
+        a, ga = (
+            np.where(move_a | hit, x, a),
+            np.where(move_a, gx, np.where(hit, 0.0, ga)),
+        )
+        b, gb = (
+            np.where(move_b | hit, x, b),
+            np.where(move_b, gx, np.where(hit, 0.0, gb)),
+        )
+        kept = np.where(move_a, 1.0, np.where(move_b, -1.0, kept))
+    root = np.where(
+        ga == 0, a, np.where(gb == 0, b, np.where(np.abs(ga) <= np.abs(gb), a, b))
+    )
+    return root, a, b, calls
+
+
+def _confirm_closed_form(g, lo, hi, mid, half, found, xtol) -> list | None:
+    """Confirm closed-form roots of a degree-1 or -2 interpolant on the true g.
+
+    The interpolant's root usually is g's root to rounding, so a sign change
+    one tolerance either side confirms it at once; otherwise one secant step
+    in a 1e-9 bracket comes first. None when neither confirms.
+    """
+    cx = [mid + half * t for t, _ in found]
+    k = len(cx)
+    xa = [max(x - xtol, lo) for x in cx]
+    xb = [min(x + xtol, hi) for x in cx]
+    conf = np.asarray(g(np.array(xa + xb)), dtype=float).tolist()
+    out = []
+    retry = []
+    for i in range(k):
+        ca, cb = conf[i], conf[k + i]
+        if (ca <= 0 <= cb) or (cb <= 0 <= ca):
+            out.append(
+                (cx[i], "closed form, sign change confirmed", False, (xa[i], xb[i]))
+            )
+        else:
+            retry.append(cx[i])
+    if retry:
+        d = max(1e-9 * (hi - lo), 4 * EPS * max(1.0, abs(lo), abs(hi)))
+        lo_d = [max(x - d, lo) for x in retry]
+        hi_d = [min(x + d, hi) for x in retry]
+        r = len(retry)
+        probe = np.asarray(g(np.array(lo_d + hi_d)), dtype=float).tolist()
+        x1 = []
+        for i in range(r):
+            p, q, gp, gq = lo_d[i], hi_d[i], probe[i], probe[r + i]
+            if not ((gp <= 0 <= gq) or (gq <= 0 <= gp)):
+                return None
+            if gp == 0 or gq == 0:
+                x1.append(p if gp == 0 else q)
+            else:
+                x1.append(min(max(p - gp * (q - p) / (gq - gp), p), q))
+        xa = [max(x - xtol, lo) for x in x1]
+        xb = [min(x + xtol, hi) for x in x1]
+        conf = np.asarray(g(np.array(xa + xb)), dtype=float).tolist()
+        for i in range(r):
+            ca, cb = conf[i], conf[r + i]
+            if not ((ca <= 0 <= cb) or (cb <= 0 <= ca)):
+                return None
+            out.append((x1[i], "secant in a tight bracket", False, (xa[i], xb[i])))
+        out.sort()
+    return out
 
 
 def _quick(
@@ -402,8 +557,8 @@ def _quick(
 ) -> RootResult | None:
     """The whole interval as one piece: the common smooth, low-degree g.
 
-    Samples 17, 33 or 65 Chebyshev points. The interpolant bounds g'' (Markov's
-    inequality on its coefficients), and g's second differences on the check
+    Samples 17, 33 or 65 Chebyshev points. The interpolant bounds g'' (the sum
+    of its second derivative's coefficients), and g's second differences on the check
     grid must respect that bound. A degree of at most two gives the roots in
     closed form; otherwise the check grid locates them, certified by the same
     bound: a cell whose ends share a sign cannot hide a root when both values
@@ -449,10 +604,9 @@ def _quick(
     # bound on its second derivative); a narrow feature the Chebyshev points
     # missed shows up as a larger second difference.
     h = 2.0 / (CHECK_POINTS - 1)
-    bend = float(_second_derivative_weights(m) @ a[:m])
+    bend = 4.0 * abs(float(c[2])) if m == 3 else 0.0 if m < 3 else _bend_bound(c[:m])
     margin = CHECK_TOL * scale
-    second = np.abs(check[2:] - 2.0 * check[1:-1] + check[:-2]).max()
-    if second > bend * h * h + margin:
+    if np.abs(np.diff(check, 2)).max() > bend * h * h + margin:
         return None
     xtol = 2 * EPS * max(1.0, abs(lo), abs(hi))
     roots: list[tuple] = []
@@ -464,57 +618,35 @@ def _quick(
         if any(i > 1e-7 for _, i in found):
             return None
         if found:
-            # A tight bracket around each root, one secant step, and a sign
-            # change one tolerance either side of it to confirm.
-            cx = [mid + half * t for t, _ in found]
-            d = max(1e-9 * (hi - lo), 4 * EPS * max(1.0, abs(lo), abs(hi)))
-            lo_d = [max(x - d, lo) for x in cx]
-            hi_d = [min(x + d, hi) for x in cx]
-            k = len(cx)
-            probe = np.asarray(g(np.array(lo_d + hi_d)), dtype=float).tolist()
-            x1 = []
-            for i in range(k):
-                p, q, gp, gq = lo_d[i], hi_d[i], probe[i], probe[k + i]
-                if not ((gp <= 0 <= gq) or (gq <= 0 <= gp)):
-                    return None
-                if gp == 0 or gq == 0:
-                    x1.append(p if gp == 0 else q)
-                else:
-                    x1.append(min(max(p - gp * (q - p) / (gq - gp), p), q))
-            xa = [max(x - xtol, lo) for x in x1]
-            xb = [min(x + xtol, hi) for x in x1]
-            conf = np.asarray(g(np.array(xa + xb)), dtype=float).tolist()
-            calls += 4 * k
-            for i in range(k):
-                ca, cb = conf[i], conf[k + i]
-                if not ((ca <= 0 <= cb) or (cb <= 0 <= ca)):
-                    return None
-                roots.append(
-                    (x1[i], "secant in a tight bracket", False, (xa[i], xb[i]))
-                )
-        if not ys.all():
-            # An exact zero at a sample beats a polished root next to it.
-            exact = sorted(set(xs[ys == 0].tolist()))
-            roots = [r for r in roots if all(abs(r[0] - x) > xtol for x in exact)]
-            roots += [(x, "exact at a sample", False, None) for x in exact]
-            roots.sort()
-        # Each sampled sign change must hold a root found above.
+            roots = _confirm_closed_form(g, lo, hi, mid, half, found, xtol)
+            if roots is None:
+                return None
+            calls += 6 * len(found)
+        # Each sampled sign change must hold a root found above; a product
+        # that is not positive also flags exact zeros (and rare underflows).
         cx_all = xs[n0:]
-        neg = check < 0
-        for i in np.flatnonzero(neg[1:] != neg[:-1]).tolist():
-            if check[i] == 0 or check[i + 1] == 0:
+        flagged = np.flatnonzero(check[:-1] * check[1:] <= 0).tolist()
+        if flagged or not v.all():
+            exact = sorted(set(xs[ys == 0].tolist()))
+            if exact:
+                # An exact zero at a sample beats a polished root next to it.
+                roots = [r for r in roots if all(abs(r[0] - x) > xtol for x in exact)]
+                roots += [(x, "exact at a sample", False, None) for x in exact]
+                roots.sort()
+        for i in flagged:
+            if (
+                check[i] == 0
+                or check[i + 1] == 0
+                or (check[i] < 0) == (check[i + 1] < 0)
+            ):
                 continue
             p, q = cx_all[i], cx_all[i + 1]
             if not any(p <= r[0] <= q for r in roots):
                 return None
     else:
         # Certify the check grid: every cell either holds no root or one.
-        left, right = check[:-1], check[1:]
-        mag_l, mag_r = np.abs(left), np.abs(right)
-        crossing = (left < 0) != (right < 0)
-        clear = ~crossing & (np.minimum(mag_l, mag_r) > bend * h * h / 8 + margin)
-        single = crossing & (np.abs(right - left) > bend * h * h + margin)
-        if not (clear | single).all():
+        single = _certify(check, bend * h * h, margin)
+        if single is None:
             return None
         gx = xs[n0:]
 
@@ -621,7 +753,7 @@ def _find_roots(g: Fn, lo: float, hi: float, dg: Fn | None, budget: int) -> Root
     ys = np.asarray(g(xs), dtype=float)
     if ys.shape != xs.shape:
         ys = np.broadcast_to(ys, xs.shape)
-    scale = float(np.abs(ys).max())
+    scale = float(max(ys.max(), -ys.min()))
     if not math.isfinite(scale):
         raise NotFiniteError("g is not finite at some sample point")
     quick = _quick(g, lo, hi, xs, ys, scale)
@@ -658,6 +790,8 @@ def _find_roots(g: Fn, lo: float, hi: float, dg: Fn | None, budget: int) -> Root
             for x in np.unique(xs[ys == 0]).tolist()
             if not any(a <= x <= b for a, b in eng.flat)
         ]
+    if eng.brackets:
+        roots += _polish_brackets(eng, g1, xtol)
     if eng.candidates:
         roots += _polish_candidates(eng, g1, dg, xtol)
     extra_calls = 0
@@ -722,6 +856,37 @@ def _find_roots(g: Fn, lo: float, hi: float, dg: Fn | None, budget: int) -> Root
         jumps=tuple(jumps),
         flat=_merge(eng.flat),
     )
+
+
+def _polish_brackets(eng: _Engine, g1, xtol: float) -> list:
+    """Refine the grid brackets on the true g; unconfirmed ones become candidates."""
+    xa = np.concatenate([br[0] for br in eng.brackets])
+    xb = np.concatenate([br[1] for br in eng.brackets])
+    scales = np.concatenate([np.full(br[0].size, br[2]) for br in eng.brackets])
+    k = xa.size
+    ends = eng.eval(np.concatenate([xa, xb]))
+    ga, gb = ends[:k], ends[k:]
+    sign_change = ((ga < 0) != (gb < 0)) | (ga == 0) | (gb == 0)
+    for i in np.flatnonzero(~sign_change).tolist():
+        eng.candidates.append((0.5 * (xa[i] + xb[i]), float(scales[i]), 0.0))
+    idx = np.flatnonzero(sign_change)
+    if idx.size == 0:
+        return []
+    if idx.size <= 3:
+        out = []
+        for i in idx.tolist():
+            root, calls, bracket = _polish(
+                g1, float(xa[i]), float(xb[i]), float(ga[i]), float(gb[i]), xtol
+            )
+            eng.calls += calls
+            out.append((root, "brentq on g", False, bracket))
+        return out
+    root, a, b, calls = _polish_many(eng.g, xa[idx], xb[idx], ga[idx], gb[idx], xtol)
+    eng.calls += calls
+    return [
+        (float(r), "Illinois regula falsi on g", False, (float(p), float(q)))
+        for r, p, q in zip(root, a, b, strict=True)
+    ]
 
 
 def _polish_candidates(eng: _Engine, g1, dg, xtol: float) -> list:

@@ -128,7 +128,7 @@ def _call(fn, x: Number, params: Mapping[str, Number]) -> np.ndarray:
 def domain_of(scenario: Scenario, params: Mapping[str, Number]) -> tuple[float, float]:
     """The feasible interval (lo, hi) for x, or DomainError naming the parameters."""
     lo, hi = (float(v) for v in scenario.domain(**params))
-    if not (np.isfinite(lo) and np.isfinite(hi)) or not lo < hi:
+    if not (math.isfinite(lo) and math.isfinite(hi)) or not lo < hi:
         names = scenario.domain_params or scenario.param_names
         reason = (
             scenario.domain_note
@@ -198,7 +198,7 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
     values = values.tolist()
     if n:
         curv = np.asarray(d2f(xs[:n], **p), dtype=float)
-        curv = (curv if curv.shape == (n,) else np.broadcast_to(curv, (n,))).tolist()
+        curv = curv.tolist() if curv.shape == (n,) else [float(curv)] * n
     else:
         curv = []
     evaluations += xs.size + n

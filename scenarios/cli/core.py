@@ -10,7 +10,7 @@ from ..formatting import with_unit as label_with_unit
 from ..goalseek import seek, seek_param
 from ..model import Scenario
 from ..registry import REGISTRY
-from ..solver import solve
+from ..solver import UNRESOLVED_NOTE, solve
 from .common import (
     CliError,
     add_json_option,
@@ -83,6 +83,7 @@ def run_solve(args: argparse.Namespace) -> int:
             {"x": sp.x, "value": sp.value, "kind": sp.kind}
             for sp in sol.stationary_points
         ],
+        "notes": list(sol.notes),
         **formula_payload(scenario),
     }
     if args.json:
@@ -94,6 +95,9 @@ def run_solve(args: argparse.Namespace) -> int:
     value = with_unit(sol.value, scenario.objective_unit)
     print(f"  {scenario.objective_label.lower()} there: {value}")
     print(f"  kind: {sol.kind} (f″(x*) = {fmt(sol.second_derivative)})")
+    for note in sol.notes:
+        label = "warning" if note == UNRESOLVED_NOTE else "note"
+        print(f"  {label}: {note}")
     if sol.on_boundary:
         where = "upper" if sol.boundary_side == "upper" else "lower"
         slope = signed_quantity(sol.derivative, slope_unit(scenario))
