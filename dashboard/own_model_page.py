@@ -124,21 +124,33 @@ def _arrive() -> None:
 # --- the model box --------------------------------------------------------------
 
 
+_PICKERS = {"om_lesson": LESSON_EXAMPLES, "om_template": None}
+"""Pill groups of examples: the lesson's, and the catalog as templates."""
+
+
+def _examples_in(key: str) -> tuple[Example, ...]:
+    return _PICKERS[key] or catalog_templates()
+
+
+def _picked(key: str) -> None:
+    """Pill callback: open the chosen example, then clear the pill."""
+    choice = st.session_state.get(key)
+    st.session_state[key] = None
+    for item in _examples_in(key):
+        if item.key == choice:
+            load_example(item)
+
+
 def _examples() -> None:
     with st.expander("Start from an example", icon=":material/lightbulb:"):
-        st.caption("The lesson's worked examples")
-        row = st.container(horizontal=True)
-        for item in LESSON_EXAMPLES:
-            row.button(
-                item.label, key=f"om_ex_{item.key}", on_click=load_example,
-                args=(item,),
-            )  # fmt: skip
-        st.caption("A catalog scenario as a formula you can edit")
-        row = st.container(horizontal=True)
-        for item in catalog_templates():
-            row.button(
-                item.label, key=f"om_ex_{item.key}", on_click=load_example,
-                args=(item,),
+        for key, label in (
+            ("om_lesson", "The lesson's worked examples"),
+            ("om_template", "A catalog scenario as a formula you can edit"),
+        ):
+            items = {item.key: item.label for item in _examples_in(key)}
+            st.pills(
+                label, list(items), format_func=items.__getitem__, key=key,
+                on_change=_picked, args=(key,),
             )  # fmt: skip
 
 

@@ -23,9 +23,6 @@ SymPy expression and :func:`fit_functions` the numpy callables for f and each
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
-import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -33,12 +30,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
 import sympy
-from scipy.optimize import brentq
-from sympy.printing.numpy import NumPyPrinter
 
 from .formula_derive import Derivatives, derive, parameter_gradient
+from .formula_numpy import NumpyFn, kink_points, kinks_at, numpy_function
 from .formula_parse import (
     CONSTANTS,
     FUNCTIONS,
@@ -48,6 +43,7 @@ from .formula_parse import (
     names_in_order,
     parse_expression,
 )
+from .formula_spec import FormulaSpec, default_range, finite
 from .model import Goal, Param, Scenario, Variable
 
 __all__ = [
@@ -67,11 +63,6 @@ __all__ = [
     "parameter_names",
     "parse_formula",
 ]
-
-NumpyFn = Callable[..., np.ndarray]
-
-KINK_SAMPLES = 1025
-"""Points at which each abs/min/max argument is sampled to find its zeros."""
 
 
 # --- parsed formulas -----------------------------------------------------------
@@ -168,68 +159,6 @@ def _gradient(text: str, variable: str, names: tuple[str, ...]):
 # --- numpy code from expressions -------------------------------------------------
 
 
-class _Printer(NumPyPrinter):
-    """NumPy printing: min and max as nested ufuncs (they broadcast), Heaviside
-    as numpy.heaviside (½ at the jump)."""
-
-    def _nested(self, ufunc: str, args: Sequence[sympy.Expr]) -> str:
-        text = self._print(args[-1])
-        for arg in reversed(args[:-1]):
-            text = f"{self._module_format(ufunc)}({self._print(arg)}, {text})"
-        return text
-
-    def _print_Max(self, expr: sympy.Expr) -> str:
-        return self._nested("numpy.maximum", expr.args)
-
-    def _print_Min(self, expr: sympy.Expr) -> str:
-        return self._nested("numpy.minimum", expr.args)
-
-    def _print_Heaviside(self, expr: sympy.Expr) -> str:
-        return (
-            f"{self._module_format('numpy.heaviside')}"
-            f"({self._print(expr.args[0])}, 0.5)"
-        )
-
-
-def numpy_function(
-    expr: sympy.Expr, variable: str, param_names: Sequence[str]
-) -> NumpyFn:
-    """``fn(x, **params)`` evaluating ``expr`` with numpy, broadcasting arrays.
-
-    Every name is validated, and the generated code only ever sees symbols
-    named ``_a0, _a1, …`` chosen here (a symbol's name is pasted into the
-    code lambdify writes, so a user's text never is). The result always has
-    at least the shape of ``x``.
-    """
-    check_name(variable)
-    names = tuple(param_names)
-    for name in names:
-        check_name(name)
-    order = (variable, *names)
-    free = {s.name: s for s in expr.free_symbols}
-    unknown = sorted(set(free) - set(order))
-    if unknown:
-        raise FormulaError(
-            f"The formula uses {', '.join(unknown)}, which is not given."
-        )
-    safe = [sympy.Symbol(f"_a{i}", real=True) for i in range(len(order))]
-    renamed = expr.xreplace(
-        {free[n]: safe[i] for i, n in enumerate(order) if n in free}
-    )
-    raw = sympy.lambdify(
-        safe, renamed, modules="numpy", printer=_Printer(), cse=True, docstring_limit=0
-    )
-    needs_x = variable in free
-
-    def fn(x: Any, **params: Any) -> np.ndarray:
-        value = raw(x, *[params[n] for n in names])
-        return value if needs_x else value + 0.0 * np.asarray(x, dtype=float)
-
-    fn.__name__ = "formula_function"
-    fn.__doc__ = f"{sympy.sstr(expr)} with numpy"
-    return fn
-
-
 def fit_functions(formula: Formula) -> tuple[NumpyFn, dict[str, NumpyFn]]:
     """numpy callables for f and each ∂f/∂θ, all ``fn(x, **params)``.
 
@@ -248,103 +177,11 @@ def fit_functions(formula: Formula) -> tuple[NumpyFn, dict[str, NumpyFn]]:
 # --- the scenario ---------------------------------------------------------------
 
 
-def _nice_step(width: float) -> float:
-    """A power of ten near width / 100, so a slider has about 100–1000 stops."""
-    return 10.0 ** math.floor(math.log10(width / 100.0))
-
-
-def default_range(default: float) -> tuple[float, float, float]:
-    """(min, max, step): a tenth to ten times ``default``, or -10 to 10 at zero."""
-    if default == 0:
-        return -10.0, 10.0, 0.1
-    ends = sorted((default / 10.0, default * 10.0))
-    step = 10.0 ** (math.floor(math.log10(abs(default))) - 2)
-    return _round(ends[0], step), _round(ends[1], step), step
-
-
-def _round(value: float, step: float) -> float:
-    """``value`` without a binary tail at the precision of ``step``."""
-    decimals = max(0, -math.floor(math.log10(step)) + 1)
-    return round(value, decimals)
-
-
-@dataclass(frozen=True)
-class FormulaSpec:
-    """Everything that defines a typed model, as plain data.
-
-    ``domain`` holds each end as text (a number or a formula of the
-    parameters); ``ranges`` maps a parameter to ``(min, max, step)``.
-    :meth:`to_dict` gives the saved-model format.
-    """
-
-    formula: str
-    variable: str
-    domain: tuple[str, str]
-    goal: Goal
-    params: tuple[tuple[str, float], ...]
-    ranges: tuple[tuple[str, tuple[float, float, float]], ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "formula": self.formula,
-            "variable": self.variable,
-            "domain": list(self.domain),
-            "goal": self.goal,
-            "params": dict(self.params),
-            "ranges": {k: list(v) for k, v in self.ranges},
-        }
-
-    @classmethod
-    def from_dict(cls, spec: Mapping[str, Any]) -> FormulaSpec:
-        """A spec from saved data; FormulaError names a missing or bad field."""
-        try:
-            domain = spec["domain"]
-            lo, hi = (str(v) for v in domain)
-            return cls(
-                formula=str(spec["formula"]),
-                variable=str(spec.get("variable", "x")),
-                domain=(lo, hi),
-                goal=spec.get("goal", "maximize"),
-                params=tuple(
-                    (str(k), _finite(v, k))
-                    for k, v in dict(spec.get("params", {})).items()
-                ),
-                ranges=tuple(
-                    (str(k), tuple(_finite(x, k) for x in v))  # type: ignore[misc]
-                    for k, v in dict(spec.get("ranges", {})).items()
-                ),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            if isinstance(exc, FormulaError):
-                raise
-            raise FormulaError(
-                "The saved model is incomplete or damaged and cannot be opened."
-            ) from None
-
-    @property
-    def id(self) -> str:
-        """A content hash: the same model always gets the same scenario id."""
-        text = json.dumps(self.to_dict(), sort_keys=True)
-        return "formula-" + hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def _finite(value: object, name: str) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise FormulaError(
-            f"The value for {name} must be a number, not {value!r}."
-        ) from None
-    if not math.isfinite(number):
-        raise FormulaError(f"The value for {name} must be a finite number.")
-    return number
-
-
 def _end_text(value: object, which: str) -> str:
     if isinstance(value, bool):
         raise FormulaError(f"The domain's {which} end must be a number or a formula.")
     if isinstance(value, int | float):
-        _finite(value, f"the domain's {which} end")
+        finite(value, f"the domain's {which} end")
         return repr(float(value)) if isinstance(value, float) else str(value)
     if isinstance(value, str):
         if not value.strip():
@@ -424,10 +261,10 @@ def _params(
             )
     out = []
     for name in names:
-        default = _finite(values.get(name, 1.0), name)
+        default = finite(values.get(name, 1.0), name)
         if name in ranges:
             try:
-                lo, hi, step = (_finite(v, name) for v in ranges[name])
+                lo, hi, step = (finite(v, name) for v in ranges[name])
             except ValueError:
                 raise FormulaError(
                     f"The range for {name} needs a minimum, a maximum and a step."
@@ -575,7 +412,7 @@ def _scenario(
         args, df = compiled.kink_args, compiled.df
 
         def kinks(**values: Any) -> list[float]:
-            return _kinks(args, df, domain, values)
+            return kinks_at(args, df, domain, values)
 
         fields["kinks"] = kinks
     if "extras" in {f.name for f in dataclasses.fields(Scenario)}:
@@ -618,48 +455,6 @@ def _scenario(
     return adopt(scenario)
 
 
-# --- kinks -------------------------------------------------------------------------
-
-
-def _kinks(
-    args: tuple[NumpyFn, ...],
-    df: NumpyFn,
-    domain: Callable[..., tuple[Any, Any]],
-    values: Mapping[str, Any],
-) -> list[float]:
-    lo, hi = (float(v) for v in domain(**values))
-    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        return []
-    xs = np.linspace(lo, hi, KINK_SAMPLES)
-    found: list[float] = []
-    scale = max(1.0, abs(lo), abs(hi))
-    for g in args:
-        with np.errstate(all="ignore"):
-            gs = np.asarray(g(xs, **values), dtype=float)
-        if gs.shape != xs.shape:
-            gs = np.broadcast_to(gs, xs.shape)
-        found.extend(float(x) for x in xs[gs == 0])
-        signs = np.sign(gs)
-        for i in np.flatnonzero(signs[:-1] * signs[1:] < 0):
-            root = brentq(
-                lambda t, g=g: float(g(t, **values)),
-                float(xs[i]),
-                float(xs[i + 1]),
-                xtol=4e-16 * scale,
-                rtol=4 * np.finfo(float).eps,
-            )
-            found.append(float(root))
-    kinks = []
-    step = 1e-7 * (hi - lo)
-    for x in sorted(set(found)):
-        with np.errstate(all="ignore"):
-            left = float(df(max(x - step, lo), **values))
-            right = float(df(min(x + step, hi), **values))
-        if abs(left - right) > 1e-9 * (1.0 + abs(left) + abs(right)):
-            kinks.append(x)
-    return kinks
-
-
 def formula_texts(scenario: Scenario) -> dict[str, str] | None:
     """f, f' and f'' of a typed-formula scenario as formula text, else None."""
     spec = scenario.extras.get("formula")
@@ -668,11 +463,3 @@ def formula_texts(scenario: Scenario) -> dict[str, str] | None:
         return None
     f = parse_formula(spec.formula, spec.variable).expr
     return {"f": sympy.sstr(f), "df": sympy.sstr(d.df), "d2f": sympy.sstr(d.d2f)}
-
-
-def kink_points(scenario: Scenario, params: Mapping[str, object] | None = None):
-    """The x values where f' jumps (abs, min, max switching), inside the domain."""
-    fn = getattr(scenario, "kinks", None)
-    if fn is None:
-        return []
-    return list(fn(**scenario.resolve(params)))

@@ -30,6 +30,16 @@ def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+LESSON_KEYS = {"polynomial", "product", "quotient", "chain", "x2sin", "sigmoid",
+               "tanh", "relu"}  # fmt: skip
+
+
+def pick(at, key):
+    """Click the example pill ``key``: a lesson example or a catalog template."""
+    group = "om_lesson" if key in LESSON_KEYS else "om_template"
+    return at.pills(key=group).set_value(key).run()
+
+
 def text_input(at, key):
     return next(t for t in at.text_input if t.key == key)
 
@@ -74,7 +84,7 @@ def test_a_syntax_error_is_shown_in_place_with_a_caret():
     caret = [c.value for c in at.code]
     assert "(p - c)(a - b p\n       ^" in caret
     # the model box and the examples still work
-    at.button(key="om_ex_chain").click().run()
+    pick(at, "chain")
     assert not at.error
     assert text_input(at, "om_formula").value == "(3x + 1)^5"
 
@@ -97,7 +107,7 @@ def test_an_unknown_function_lists_the_known_ones():
 )
 def test_examples_fill_the_model_in_one_click(key, formula, variable, best):
     at = open_page(PAGE)
-    at.button(key=f"om_ex_{key}").click().run()
+    pick(at, key)
     assert not at.exception and not at.error
     assert text_input(at, "om_formula").value == formula
     assert text_input(at, "om_variable").value == variable
@@ -106,7 +116,7 @@ def test_examples_fill_the_model_in_one_click(key, formula, variable, best):
 
 def test_chain_rule_example_sits_at_the_upper_end():
     at = open_page(PAGE)
-    at.button(key="om_ex_chain").click().run()
+    pick(at, "chain")
     # (3x + 1)^5 rises on [-1, 1]: the best x is the upper end, f = 4^5
     assert leading_number(metrics(at)["Best x"]) == 1.0
     assert leading_number(metrics(at)["f(x)"]) == 1024.0
@@ -114,7 +124,7 @@ def test_chain_rule_example_sits_at_the_upper_end():
 
 def test_study_time_template_finds_the_catalog_optimum():
     at = open_page(PAGE)
-    at.button(key="om_ex_study_time").click().run()
+    pick(at, "study_time")
     # h* = ln(S k / c) / k = ln(15) / 0.3 = 9.0268
     assert leading_number(metrics(at)["Best h"]) == pytest.approx(9.027, abs=5e-4)
 
@@ -148,7 +158,7 @@ def test_a_tampered_link_gets_a_sentence_not_a_traceback(query):
     assert not at.exception
     (message,) = [e.value for e in at.error]
     assert message.endswith(".") and "\n" not in message
-    at.button(key="om_ex_polynomial").click().run()
+    pick(at, "polynomial")
     assert not at.exception and not at.error
 
 
@@ -184,7 +194,7 @@ def test_save_open_rename_and_delete_a_model():
 
     # open it in a fresh session, over another model
     at = open_page(PAGE)
-    at.button(key="om_ex_chain").click().run()
+    pick(at, "chain")
     at.button(key="om_open").click().run()
     assert not at.exception
     assert text_input(at, "om_formula").value == "(p - c)(a - b p)"
@@ -213,7 +223,7 @@ def test_a_damaged_saved_model_gets_a_sentence():
 )
 def test_the_lab_pages_offer_the_own_model_beside_the_catalog(page, key):
     at = open_page(PAGE)
-    at.button(key="om_ex_x2sin").click().run()
+    pick(at, "x2sin")
     at = switch_to(at, page)
     picker = at.sidebar.selectbox(key=key)
     assert "Your own model" in picker.options

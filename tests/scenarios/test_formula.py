@@ -333,3 +333,30 @@ def test_constant_objective_still_returns_arrays():
     sc = scenarios.from_formula("7", domain=(0, 1))
     assert sc.f(np.zeros(3)).shape == (3,)
     assert sc.d2f(np.zeros(4)).shape == (4,)
+
+
+def test_scalar_calls_follow_numpy_rules_like_the_catalog():
+    sc = scenarios.from_formula("a/x + x^0.5", domain=(1, 2))
+    with np.errstate(all="ignore"):
+        assert np.isinf(sc.f(0.0, a=1.0))
+        assert np.isnan(sc.f(-1.0, a=1.0))
+
+
+def test_every_lesson_example_builds_and_solves():
+    from scenarios.formula_examples import LESSON_EXAMPLES
+
+    for item in LESSON_EXAMPLES:
+        sol = scenarios.solve(from_spec(item.spec()))
+        assert math.isfinite(sol.x) and math.isfinite(sol.value), item.key
+
+
+def test_every_catalog_template_lands_on_the_catalog_optimum():
+    from scenarios.formula_examples import catalog_templates
+
+    templates = catalog_templates()
+    assert {t.catalog_id for t in templates} == {row[0] for row in CATALOG_FORMULAS}
+    for item in templates:
+        want = scenarios.solve(scenarios.get(item.catalog_id))
+        got = scenarios.solve(from_spec(item.spec()))
+        assert got.x == pytest.approx(want.x, rel=1e-12), item.key
+        assert got.value == pytest.approx(want.value, rel=1e-12), item.key

@@ -30,7 +30,12 @@ FORMULAS = hst.recursive(LEAVES, _combine, max_leaves=6)
 
 
 def _central(fn, x, h):
-    return (fn(x + h) - fn(x - h)) / (2 * h)
+    """Central difference with one Richardson step: error O(h⁴), not O(h²)."""
+
+    def d(step):
+        return (fn(x + step) - fn(x - step)) / (2 * step)
+
+    return (4 * d(h / 2) - d(h)) / 3
 
 
 @given(text=FORMULAS, x=hst.floats(-2.0, 2.0), a=hst.floats(0.5, 2.0))
@@ -47,7 +52,8 @@ def test_sympy_derivatives_agree_with_central_differences(text, x, a):
         assume(all(math.isfinite(v) and abs(v) < 1e6 for v in values))
         slope = df(x)
         assume(math.isfinite(slope))
-        h = 1e-5 * max(1.0, abs(x))
+        # a step relative to x, so a pole near 0 is not stepped across
+        h = 1e-4 * max(abs(x), 1e-2)
         numeric = _central(f, x, h)
         scale = max(1.0, abs(slope), max(abs(v) for v in values))
         assert abs(slope - numeric) <= 1e-5 * scale
