@@ -114,7 +114,7 @@ def _arrive() -> None:
     st.session_state[_DEFAULTS] = defaults
     st.session_state[_RANGES] = ranges
     goal = st.query_params.get(GOAL_KEY)
-    if goal is not None and goal not in GOALS:
+    if goal is not None and goal.lower() not in GOALS:
         st.session_state["_own_model.notice"] = (
             f"The link asks to “{goal[:40]}”, which is not a goal; the model "
             "maximizes instead."
@@ -167,7 +167,7 @@ def _fill_blanks() -> None:
 def _inputs() -> tuple[str, str, str, str, str]:
     _fill_blanks()
     formula = st.text_input(
-        "Formula f(x)",
+        "Formula",
         key=FORMULA_KEY,
         max_chars=None,
         placeholder="e.g. (p - c)(a - b p)",

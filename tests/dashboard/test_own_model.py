@@ -16,7 +16,7 @@ HEADPHONES = {
     "om_variable": "p",
     "om_lo": "c",
     "om_hi": "a/b",
-    "om_goal": "maximize",
+    "om_goal": "Maximize",  # as a copied link spells it
 }
 
 
