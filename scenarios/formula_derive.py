@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sympy
+from sympy.printing.latex import LatexPrinter
 
 from .formula_parse import FormulaError, parse_expression
 
@@ -164,6 +165,22 @@ def kink_arguments(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
     return tuple(unique)
 
 
+class _Latex(LatexPrinter):
+    """SymPy's LaTeX, with the step function as H(·) and sign as sgn(·)."""
+
+    def _print_Heaviside(self, expr, exp=None):
+        tex = rf"H\left({self._print(expr.args[0])}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+    def _print_sign(self, expr, exp=None):
+        tex = rf"\operatorname{{sgn}}\left({self._print(expr.args[0])}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+
+def _latex(expr: sympy.Expr) -> str:
+    return _Latex().doprint(expr)
+
+
 def _derive(text: str, variable: str) -> Derivatives:
     f = parse_expression(text, variable)
     x = sympy.Symbol(variable, real=True)
@@ -176,9 +193,9 @@ def _derive(text: str, variable: str) -> Derivatives:
     return Derivatives(
         df=df,
         d2f=d2f,
-        f_tex=sympy.latex(f),
-        df_tex=sympy.latex(df),
-        d2f_tex=sympy.latex(d2f),
+        f_tex=_latex(f),
+        df_tex=_latex(df),
+        d2f_tex=_latex(d2f),
         kink_args=kink_arguments(f),
     )
 
