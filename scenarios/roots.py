@@ -276,7 +276,7 @@ class _Engine:
                     m = None
             if m is not None:
                 self.pieces.append((a, b, m - 1))
-                if scale > floor and not self._grid_roots(a, b, v, c[:m], scale):
+                if scale > floor and not self._grid_roots(a, b, v, c[:m], scale, depth):
                     self._add_candidates(a, b, c[:m], scale, depth)
                 return
             if n < SIZES[-1]:
@@ -304,24 +304,29 @@ class _Engine:
             return
         self._split(a, b, check_x, check_g, depth)
 
-    def _grid_roots(self, a, b, v, c, scale) -> bool:
+    def _grid_roots(self, a, b, v, c, scale, depth) -> bool:
         """Bracket the interpolant's roots on a fine grid, certified by g''.
 
         Each cell of the grid must provably hold no root or exactly one (see
-        :func:`_certify`); False leaves the piece to the colleague matrix.
+        :func:`_certify`); a few cells that stay unclear are re-solved on their
+        own. False leaves the piece to the colleague matrix.
         """
         n = v.size
         p = _fine_matrix(n) @ v
         if not p.all():
             return False
         h = 2.0 / (p.size - 1)
-        single = _certify(p, _bend_bound(c) * h * h, 4 * CHOP_TOL * scale)
-        if single is None:
+        single, unclear = _certify(p, _bend_bound(c) * h * h, 4 * CHOP_TOL * scale)
+        if unclear.size > 2:
             return False
+        half, mid = 0.5 * (b - a), 0.5 * (a + b)
+        t = _fine_unit(n)
+        for i in unclear.tolist():
+            za, zb = mid + half * t[i], mid + half * t[i + 1]
+            if not self._zoom(za, zb, scale, max(depth, ZOOM_DEPTH - 1)):
+                return False
         idx = np.flatnonzero(single)
         if idx.size:
-            half, mid = 0.5 * (b - a), 0.5 * (a + b)
-            t = _fine_unit(n)
             self.brackets.append((mid + half * t[idx], mid + half * t[idx + 1], scale))
         return True
 
@@ -402,7 +407,9 @@ class _Engine:
             return False
         self._keep(xs, ys)
         self.pieces.append((a, b, m - 1))
-        self._add_candidates(a, b, c[:m], scale, depth)
+        # Candidates keep the parent's scale: "g is zero here" is judged
+        # against the size of g, not of its values in this tiny window.
+        self._add_candidates(a, b, c[:m], parent_scale, depth)
         return True
 
     scale: float = 0.0
@@ -440,8 +447,10 @@ def _fine_matrix(n: int) -> np.ndarray:
     return _bary_matrix(_fine_unit(n), n)
 
 
-def _certify(values: np.ndarray, bend_h2: float, margin: float) -> np.ndarray | None:
-    """Which cells of an even grid hold exactly one root; None if any is unclear.
+def _certify(
+    values: np.ndarray, bend_h2: float, margin: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells of an even grid hold exactly one root, and which are unclear.
 
     ``bend_h2`` bounds |g''| times the squared cell width. A cell without a
     sign change holds no root when both ends clear the deepest possible dip
@@ -455,9 +464,7 @@ def _certify(values: np.ndarray, bend_h2: float, margin: float) -> np.ndarray | 
     deep = np.minimum(np.abs(left), np.abs(right)) > bend_h2 / 8 + margin
     clear = ~crossing & (deep | monotone)
     single = crossing & monotone
-    if not (clear | single).all():
-        return None
-    return single
+    return single, np.flatnonzero(~(clear | single))
 
 
 def _polish_many(g: Fn, a, b, ga, gb, xtol: float):
@@ -645,8 +652,8 @@ def _quick(
                 return None
     else:
         # Certify the check grid: every cell either holds no root or one.
-        single = _certify(check, bend * h * h, margin)
-        if single is None:
+        single, unclear = _certify(check, bend * h * h, margin)
+        if unclear.size:
             return None
         gx = xs[n0:]
 
@@ -866,9 +873,12 @@ def _polish_brackets(eng: _Engine, g1, xtol: float) -> list:
     k = xa.size
     ends = eng.eval(np.concatenate([xa, xb]))
     ga, gb = ends[:k], ends[k:]
-    sign_change = ((ga < 0) != (gb < 0)) | (ga == 0) | (gb == 0)
+    sign_change = ((ga < 0) != (gb < 0)) & (ga != 0) & (gb != 0)
     for i in np.flatnonzero(~sign_change).tolist():
-        eng.candidates.append((0.5 * (xa[i] + xb[i]), float(scales[i]), 0.0))
+        # No strict sign change on the true g (or an exact zero at an end,
+        # which may be a touching root): the candidate path decides.
+        x = xa[i] if ga[i] == 0 else xb[i] if gb[i] == 0 else 0.5 * (xa[i] + xb[i])
+        eng.candidates.append((float(x), float(scales[i]), 0.0))
     idx = np.flatnonzero(sign_change)
     if idx.size == 0:
         return []
@@ -924,6 +934,7 @@ def _polish_candidates(eng: _Engine, g1, dg, xtol: float) -> list:
             else:
                 x1.append(min(max(a - ga * (b - a) / (gb - ga), a), b))
     confirmed: set[int] = set()
+    touched: set[int] = set()
     if crossing:
         xa = [max(x - xtol, lo) for x in x1]
         xb = [min(x + xtol, hi) for x in x1]
@@ -933,6 +944,8 @@ def _polish_candidates(eng: _Engine, g1, dg, xtol: float) -> list:
             ca, cb = conf[j], conf[n + j]
             if (ca <= 0 <= cb) or (cb <= 0 <= ca):
                 confirmed.add(i)
+            elif g_lo[i] == 0 or g_hi[i] == 0:
+                touched.add(i)  # an exact zero with one sign either side
     roots_of = dict(zip(crossing, x1, strict=True))
     out: list[tuple] = []
     for i in range(k):
@@ -941,10 +954,25 @@ def _polish_candidates(eng: _Engine, g1, dg, xtol: float) -> list:
             bracket = (max(x - xtol, lo), min(x + xtol, hi))
             out.append((x, "secant in a tight bracket", False, bracket))
             continue
+        if i in touched:
+            out.append((roots_of[i], "exact zero where g touches zero", True, None))
+            continue
         found = None
         if i in roots_of:
             found = _polish(g1, lo_d[i], hi_d[i], g_lo[i], g_hi[i], xtol)
         else:
+            # Same sign either side: first ask whether g touches zero here
+            # (only plausible where g is already tiny), then look for a
+            # crossing the interpolant misplaced.
+            tiny = min(abs(g_lo[i]), abs(g_hi[i])) <= 1e-8 * cand[i][1]
+            touch = (
+                _touching(eng, g1, dg, cx[i], left[i], right[i], xtol, cand[i][1])
+                if tiny
+                else None
+            )
+            if touch is not None:
+                out.append(touch)
+                continue
             ends = eng.eval(np.array([left[i], right[i]])).tolist()
             for a, b, ga, gb in (
                 (left[i], lo_d[i], ends[0], g_lo[i]),
@@ -956,10 +984,6 @@ def _polish_candidates(eng: _Engine, g1, dg, xtol: float) -> list:
         if found is not None:
             eng.calls += found[1]
             out.append((found[0], "brentq on g", False, found[2]))
-            continue
-        touch = _touching(eng, g1, dg, cx[i], left[i], right[i], xtol, cand[i][1])
-        if touch is not None:
-            out.append(touch)
     return out
 
 
@@ -982,11 +1006,17 @@ def _touching(eng, g1, dg, x, left, right, xtol, scale):
                 return float(dg(np.float64(t)))
 
         width = right - left
-        for step in (1e-7, 1e-5, 1e-3, 0.5):
-            a, b = max(left, x - step * width), min(right, x + step * width)
-            sa, sb = slope(a), slope(b)
-            eng.calls += 2
-            if sa * sb <= 0:
+        steps = np.array([1e-7, 1e-5, 1e-3, 0.5]) * width
+        ends = np.concatenate(
+            [np.maximum(left, x - steps), np.minimum(right, x + steps)]
+        )
+        with np.errstate(all="ignore"):
+            values = np.broadcast_to(np.asarray(dg(ends), dtype=float), ends.shape)
+        eng.calls += ends.size
+        for k in range(steps.size):
+            a, b = float(ends[k]), float(ends[steps.size + k])
+            sa, sb = float(values[k]), float(values[steps.size + k])
+            if (sa <= 0 <= sb) or (sb <= 0 <= sa):
                 root, calls, _ = _polish(slope, a, b, sa, sb, xtol)
                 eng.calls += calls
                 break
@@ -1007,6 +1037,11 @@ def _touching(eng, g1, dg, x, left, right, xtol, scale):
         how = "touches zero: minimum of |g|"
     value = g1(root)
     eng.calls += 1
-    if abs(value) <= TOUCH_TOL * scale:
-        return (root, how, True, None)
-    return None
+    if abs(value) > TOUCH_TOL * scale:
+        return None
+    step = max(1e-9 * (right - left), 4 * xtol)
+    below, above = g1(max(root - step, left)), g1(min(root + step, right))
+    eng.calls += 2
+    if (below < 0) != (above < 0) and below != 0 and above != 0:
+        return (root, "brentq on g", False, None)  # a crossing after all
+    return (root, how, True, None)
