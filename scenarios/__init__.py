@@ -24,6 +24,7 @@ from .formula import FormulaError, from_formula, parse_formula
 from .goalseek import SeekError, seek, seek_param
 from .model import Derived, Param, ParamError, Reference, Scenario, Variable
 from .registry import REGISTRY, adopt, discover, get
+from .roots import RootResult, find_roots
 from .solver import (
     DomainError,
     GridSolution,
@@ -47,6 +48,7 @@ __all__ = [
     "ParamError",
     "PointReport",
     "Reference",
+    "RootResult",
     "Scenario",
     "SeekError",
     "Solution",
@@ -60,6 +62,7 @@ __all__ = [
     "discover",
     "domain_of",
     "evaluate_points",
+    "find_roots",
     "from_formula",
     "get",
     "parse_formula",

@@ -33,7 +33,9 @@ def test_solve_json_has_the_documented_keys(capsys):
         "on_boundary",
         "second_derivative",
         "stationary_points",
+        "notes",
     }
+    assert data["notes"] == []
     assert data["x"] == pytest.approx(201.0)
     assert data["params"] == {
         "base_rides": 1000.0,
