@@ -201,6 +201,8 @@ _SETTLED = f"""([old]) => {{
 
 def _presses(page, url: str, target: Target, count: int) -> list[float] | None:
     """Milliseconds from each key press to the changed, settled page."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.goto(f"{url}{target.path}")
     page.wait_for_selector(APP_IDLE, timeout=120_000)
     page.wait_for_timeout(300)
@@ -208,6 +210,11 @@ def _presses(page, url: str, target: Target, count: int) -> list[float] | None:
     thumb = page.locator(target.slider).first
     if page.locator(target.slider).count() == 0:
         return None
+    # A slider in a collapsed expander (the compare page) needs it open first.
+    folded = thumb.locator("xpath=ancestor::details[not(@open)]")
+    if folded.count():
+        folded.first.locator("summary").click()
+        page.wait_for_selector(APP_IDLE)
     times = []
     key = "ArrowRight"
     for _ in range(count):
@@ -217,7 +224,11 @@ def _presses(page, url: str, target: Target, count: int) -> list[float] | None:
         thumb.focus()
         start = time.perf_counter()
         page.keyboard.press(key)
-        page.wait_for_function(_SETTLED, arg=[before], timeout=30_000)
+        try:
+            page.wait_for_function(_SETTLED, arg=[before], timeout=30_000)
+        except PlaywrightTimeout:
+            print(f"  {target.name}: a key press changed nothing; page skipped")
+            return None
         times.append(1000 * (time.perf_counter() - start))
         # Let the browser finish drawing before the next press.
         page.wait_for_timeout(150)
