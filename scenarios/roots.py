@@ -613,7 +613,9 @@ def _quick(
     h = 2.0 / (CHECK_POINTS - 1)
     bend = 4.0 * abs(float(c[2])) if m == 3 else 0.0 if m < 3 else _bend_bound(c[:m])
     margin = CHECK_TOL * scale
-    if np.abs(np.diff(check, 2)).max() > bend * h * h + margin:
+    rise = check[1:] - check[:-1]
+    bent = rise[1:] - rise[:-1]
+    if max(bent.max(), -bent.min()) > bend * h * h + margin:
         return None
     xtol = 2 * EPS * max(1.0, abs(lo), abs(hi))
     roots: list[tuple] = []
@@ -632,7 +634,7 @@ def _quick(
         # Each sampled sign change must hold a root found above; a product
         # that is not positive also flags exact zeros (and rare underflows).
         cx_all = xs[n0:]
-        flagged = np.flatnonzero(check[:-1] * check[1:] <= 0).tolist()
+        flagged = ((check[:-1] * check[1:]) <= 0).nonzero()[0].tolist()
         if flagged or not v.all():
             exact = sorted(set(xs[ys == 0].tolist()))
             if exact:
