@@ -349,11 +349,10 @@ def build_model() -> Scenario | None:
     _ranges_editor(names)
     defaults, ranges = _current_values(names)
     try:
-        with st.spinner("Working out the derivatives…", show_time=False):
-            return scenarios.from_formula(
-                formula, variable=variable, domain=(lo, hi), goal=goal,
-                params=defaults, ranges=ranges,
-            )  # fmt: skip
+        return scenarios.from_formula(
+            formula, variable=variable, domain=(lo, hi), goal=goal,
+            params=defaults, ranges=ranges,
+        )  # fmt: skip
     except FormulaError as exc:
         _show_refusal(exc, formula)
         return None

@@ -80,24 +80,21 @@ def numpy_function(
 
     ndarray, float64, real = np.ndarray, np.float64, np.dtype(float)
 
-    def numpy_numbers(values: list[Any]) -> list[Any]:
+    def numpy_numbers(values: tuple[Any, ...]) -> list[Any]:
         return [v if isinstance(v, ndarray) else float64(v) for v in values]
 
     def fn(x: Any, **params: Any) -> np.ndarray:
-        args = [x, *[params[n] for n in names]]
+        args = (x, *map(params.__getitem__, names))
         # Python floats first (fast); where Python and numpy disagree (1/0
         # raises, (-1)**0.5 is complex) redo it with numpy's numbers, so the
         # answer is inf or nan as in the catalog's functions.
         try:
             value = raw(*args)
         except ArithmeticError:
-            value = None
-        if (
-            value is None
-            or isinstance(value, complex)
-            or getattr(value, "dtype", real).kind == "c"
-        ):
             value = raw(*numpy_numbers(args))
+        else:
+            if isinstance(value, complex) or getattr(value, "dtype", real).kind == "c":
+                value = raw(*numpy_numbers(args))
         return value if needs_x else value + 0.0 * np.asarray(x, dtype=float)
 
     fn.__name__ = "formula_function"
