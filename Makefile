@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/solver.py
 	$(BIN)/python benchmarks/sweep.py
 	$(BIN)/python benchmarks/app.py
+	$(BIN)/python benchmarks/formula.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist *.egg-info
