@@ -9,7 +9,7 @@ options unless noted, all minimising sign * f on the same bounds:
 
 A problem counts as found at a tolerance when |x - x*| / max(1, |x*|) is within
 it for some global optimiser x* (several rows have tied optima). Time is the
-wall time of one call; ours is the median of five calls.
+median wall time of three calls, for every method alike.
 
 Run: ``.venv/bin/python benchmarks/global.py``; writes benchmarks/results/global.json.
 """
@@ -37,6 +37,7 @@ from tests.scenarios.root_corpus import OPTIMUM_CASES  # noqa: E402
 
 SEED = 20261201
 TOLERANCES = (1e-6, 1e-10)
+REPEATS = 3
 OURS = "ours (root engine)"
 
 
@@ -101,7 +102,7 @@ def error(case, x: float) -> float:
 
 
 def run(name, method, case):
-    repeats = 5 if name == OURS else 1
+    repeats = REPEATS
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
