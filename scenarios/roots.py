@@ -1042,8 +1042,12 @@ def _touching(eng, g1, dg, x, left, right, xtol, scale):
     if abs(value) > TOUCH_TOL * scale:
         return None
     step = max(1e-9 * (right - left), 4 * xtol)
-    below, above = g1(max(root - step, left)), g1(min(root + step, right))
+    a, b = max(root - step, left), min(root + step, right)
+    below, above = g1(a), g1(b)
     eng.calls += 2
     if (below < 0) != (above < 0) and below != 0 and above != 0:
-        return (root, "brentq on g", False, None)  # a crossing after all
+        # A crossing after all: polish it as one, to full precision.
+        x, calls, bracket = _polish(g1, a, b, below, above, xtol)
+        eng.calls += calls
+        return (x, "brentq on g", False, bracket)
     return (root, how, True, None)
