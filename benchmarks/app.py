@@ -204,12 +204,20 @@ def _presses(page, url: str, target: Target, count: int) -> list[float] | None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     page.goto(f"{url}{target.path}")
+    try:
+        # The app reads "notRunning" before its first run starts: wait for the
+        # slider itself. A tool page may have none (the cases page).
+        page.wait_for_selector(
+            target.slider,
+            state="attached",
+            timeout=20_000 if target.kind == "tool" else 120_000,
+        )
+    except PlaywrightTimeout:
+        return None
     page.wait_for_selector(APP_IDLE, timeout=120_000)
     page.wait_for_timeout(300)
     page.wait_for_selector(APP_IDLE)
     thumb = page.locator(target.slider).first
-    if page.locator(target.slider).count() == 0:
-        return None
     # A slider in a collapsed expander (the compare page) needs it open first.
     folded = thumb.locator("xpath=ancestor::details[not(@open)]")
     if folded.count():
