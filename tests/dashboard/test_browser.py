@@ -146,6 +146,8 @@ _WATCH_SCRIPT_STATE = """() => {
 @pytest.mark.parametrize("scenario_id", list(scenarios.REGISTRY))
 def test_hover_tangent_follows_the_pointer_without_a_rerun(page, app_url, scenario_id):
     """Moving across the main chart redraws its tangent in the browser alone."""
+    from playwright.sync_api import expect
+
     from dashboard.charts import READOUT
 
     _open(page, f"{app_url}/{scenario_id}")
@@ -165,7 +167,13 @@ def test_hover_tangent_follows_the_pointer_without_a_rerun(page, app_url, scenar
         )
         readout.first.wait_for()
         seen.append(readout.first.text_content())
-    assert len(set(seen)) == 3, seen
+    # Dragging along the curve moves it too.
+    page.mouse.down()
+    page.mouse.move(box["x"] + 0.4 * box["width"], box["y"] + 0.6 * box["height"])
+    expect(readout.first).not_to_have_text(seen[-1])
+    seen.append(readout.first.text_content())
+    page.mouse.up()
+    assert len(set(seen)) == 4, seen
     assert all("·" in text and "f′" in text for text in seen), seen
     assert page.evaluate("window.__scriptStates") == []
     assert (
