@@ -166,6 +166,8 @@ def test_hover_tangent_follows_the_pointer_without_a_rerun(page, app_url, scenar
             box["x"] + share * box["width"], box["y"] + 0.6 * box["height"], steps=4
         )
         readout.first.wait_for()
+        if seen:  # Vega redraws on the next frame: wait for the new text
+            expect(readout.first).not_to_have_text(seen[-1])
         seen.append(readout.first.text_content())
     # Dragging along the curve moves it too.
     page.mouse.down()
