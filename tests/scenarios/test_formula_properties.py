@@ -40,11 +40,12 @@ def _central(fn, x, h):
 
 @given(text=FORMULAS, x=hst.floats(-2.0, 2.0), a=hst.floats(0.5, 2.0))
 def test_sympy_derivatives_agree_with_central_differences(text, x, a):
+    uses_a = "a" in text.replace("tanh", "").replace("atan", "")
+    params = {"a": a} if uses_a else {}
     try:
-        sc = scenarios.from_formula(text, domain=(-3, 3), params={"a": a})
+        sc = scenarios.from_formula(text, domain=(-3, 3), params=params)
     except scenarios.FormulaError:
         assume(False)
-    params = {"a": a} if "a" in sc.param_names else {}
     with np.errstate(all="ignore"):
         f = lambda t: float(sc.f(t, **params))  # noqa: E731
         df = lambda t: float(sc.df(t, **params))  # noqa: E731
