@@ -1051,3 +1051,77 @@ def _touching(eng, g1, dg, x, left, right, xtol, scale):
         eng.calls += calls
         return (x, "brentq on g", False, bracket)
     return (root, how, True, None)
+
+
+def find_roots_between(
+    g: Fn,
+    lo: float,
+    hi: float,
+    breaks: list[float] | tuple[float, ...] = (),
+    *,
+    dg: Fn | None = None,
+    budget: int = BUDGET,
+) -> RootResult:
+    """:func:`find_roots` searched separately between declared break points.
+
+    ``breaks`` are points where g may jump (the kinks of abs, min or max in f
+    make f' jump): each smooth stretch between them is resolved on its own,
+    stopping a few rounding units short of every break so g is never sampled
+    on the wrong side of its jump. The break points themselves are not roots;
+    the caller judges them as candidates. With no break inside (lo, hi) this is
+    exactly :func:`find_roots`.
+    """
+    lo, hi = float(lo), float(hi)
+    width = hi - lo
+    inner = sorted({float(b) for b in breaks if lo < b < hi})
+    if not inner:
+        return find_roots(g, lo, hi, dg=dg, budget=budget)
+    edges = [lo, *inner, hi]
+    parts = []
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        if a != lo:
+            a += 32 * EPS * max(1.0, abs(a), width)
+        if b != hi:
+            b -= 32 * EPS * max(1.0, abs(b), width)
+        if b > a:
+            parts.append(find_roots(g, a, b, dg=dg, budget=budget))
+    return _join(lo, hi, parts)
+
+
+def _join(lo: float, hi: float, parts: list[RootResult]) -> RootResult:
+    """One :class:`RootResult` for consecutive searches covering [lo, hi]."""
+    unresolved = [p for p in parts if not p.resolved]
+    starts: list[float] = []
+    for p in parts:
+        starts += [p.lo, *p.breaks]
+    return RootResult(
+        lo=lo,
+        hi=hi,
+        roots=tuple(r for p in parts for r in p.roots),
+        refined_by=tuple(r for p in parts for r in p.refined_by),
+        touching=tuple(r for p in parts for r in p.touching),
+        brackets=tuple(r for p in parts for r in p.brackets),
+        function_calls=sum(p.function_calls for p in parts),
+        resolved=not unresolved,
+        flag=unresolved[0].flag if unresolved else "resolved",
+        pieces=sum(p.pieces for p in parts),
+        degrees=tuple(d for p in parts for d in p.degrees),
+        points=sum(p.points for p in parts),
+        check_points=sum(p.check_points for p in parts),
+        scale=max(p.scale for p in parts),
+        breaks=tuple(starts[1:]),
+        jumps=tuple(j for p in parts for j in p.jumps),
+        flat=_merge_touching([s for p in parts for s in p.flat], parts),
+    )
+
+
+def _merge_touching(spans, parts) -> tuple[tuple[float, float], ...]:
+    """Flat spans, joined across the rounding gaps left at the break points."""
+    gaps = {p.hi: q.lo for p, q in zip(parts[:-1], parts[1:], strict=True)}
+    out: list[tuple[float, float]] = []
+    for a, b in sorted(spans):
+        if out and (a <= out[-1][1] or gaps.get(out[-1][1]) == a):
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return tuple(out)

@@ -9,7 +9,8 @@ The recipe for the scalar :func:`solve`:
    by the sign of f' on either side; a root where f' touches zero without
    changing sign is an inflection;
 3. compare the stationary points, any declared kinks and both ends of the
-   domain, and keep the best for the scenario's goal.
+   domain, and keep the best for the scenario's goal. f' jumps at a declared
+   kink, so step 1 searches each smooth stretch between kinks on its own.
 
 The array :func:`solve_grid` keeps a fixed grid of sign-change brackets (at
 least ``SAMPLES`` points, and never coarser than the scalar engine needed at
@@ -27,7 +28,7 @@ import numpy as np
 from scipy.optimize import elementwise
 
 from .model import Number, Scenario
-from .roots import BUDGET, NotFiniteError, RootResult, find_roots
+from .roots import BUDGET, NotFiniteError, RootResult, find_roots_between
 
 SAMPLES = 129
 """Fewest points at which :func:`solve_grid` samples f' to bracket sign changes."""
@@ -173,14 +174,18 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
     f, df, d2f = scenario.f, scenario.df, scenario.d2f
     lo, hi = domain_of(scenario, p)
     width = hi - lo
+    declared = _kink_points(scenario, p, lo, hi)
     try:
-        search = find_roots(lambda x: df(x, **p), lo, hi, dg=lambda x: d2f(x, **p))
+        # f' jumps at a declared kink: each smooth stretch is searched alone.
+        search = find_roots_between(
+            lambda x: df(x, **p), lo, hi, declared, dg=lambda x: d2f(x, **p)
+        )
     except NotFiniteError:
         raise _not_finite(scenario, "derivative") from None
     evaluations = search.function_calls
     roots = search.roots
     notes: list[str] = []
-    kink_xs = _kink_points(scenario, p, lo, hi) + list(search.jumps)
+    kink_xs = declared + list(search.jumps)
     if search.identically_zero:
         notes.append(FLAT_NOTE)
     if not search.resolved:
@@ -431,7 +436,8 @@ def _grid_samples(
     }
     try:
         lo, hi = domain_of(scenario, cell)
-        search = find_roots(lambda x: scenario.df(x, **cell), lo, hi)
+        kinks = _kink_points(scenario, cell, lo, hi)
+        search = find_roots_between(lambda x: scenario.df(x, **cell), lo, hi, kinks)
     except (ValueError, FloatingPointError):
         return SAMPLES
     return max(SAMPLES, min(search.uniform_points(), BUDGET))

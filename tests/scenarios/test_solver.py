@@ -223,3 +223,58 @@ def test_grid_solver_agrees_with_scalar_solver(sc):
             assert grid.feasible[i, j]
             assert abs(grid.x[i, j] - sol.x) <= 1e-12 * max(1.0, abs(sol.x))
             assert grid.on_boundary[i, j] == sol.on_boundary
+
+
+# Kinks: f' jumps where abs, min or max switch branch; the search is split there.
+
+
+def test_abs_kink_formula_resolves_to_the_corner_without_a_note():
+    # |x - 1| + x^2/4: f' = -1 + x/2 < 0 left of 1 and 1 + x/2 > 0 right of
+    # it, so the minimum is the corner x = 1 with f = 1/4.
+    sc = scenarios.from_formula(
+        "abs(x - 1) + x^2/4", variable="x", domain=("-3", "3"), goal="minimize"
+    )
+    sol = scenarios.solve(sc)
+    assert sol.x == 1.0 and sol.value == 0.25
+    assert sol.notes == () and sol.search.resolved
+    assert [k.x for k in sol.kinks] == [1.0]
+    assert sol.stationary_points == ()
+
+
+def test_relu_kink_formula_finds_the_smooth_maximum_without_a_note():
+    # max(0, x) - x^2: f' = -2x > 0 for x < 0, so f rises to the kink at 0
+    # (f = 0); f' = 1 - 2x for x > 0 has its root at 1/2, f = 1/4 > 0.
+    sc = scenarios.from_formula(
+        "max(0, x) - x^2", variable="x", domain=("-2", "2"), goal="maximize"
+    )
+    sol = scenarios.solve(sc)
+    assert sol.x == pytest.approx(0.5, rel=1e-15)
+    assert sol.value == pytest.approx(0.25, rel=1e-15)
+    assert sol.notes == () and sol.search.resolved
+    assert [(sp.x, sp.kind) for sp in sol.stationary_points] == [(0.5, "maximum")]
+    assert [k.x for k in sol.kinks] == [0.0]
+
+
+def test_declared_kink_splits_the_search_in_code_built_scenarios():
+    # f = |x - pi/3| + (x - 1/2)^2 on [0, 2]. Left of pi/3, f' = -1 + 2(x - 1/2)
+    # vanishes at x = 1 < pi/3, f = pi/3 - 3/4; right of it f' = 2x > 0. The
+    # kink has f = (pi/3 - 1/2)^2, more than pi/3 - 3/4, so x = 1 wins.
+    k = math.pi / 3
+    sc = Scenario.from_functions(
+        lambda x: np.abs(x - k) + (x - 0.5) ** 2,
+        lambda x: np.where(x < k, -1.0, 1.0) + 2 * (x - 0.5),
+        lambda x: 2.0 + 0.0 * x,
+        (0.0, 2.0),
+        goal="minimize",
+        kinks=lambda: [k],
+    )
+    sol = scenarios.solve(sc)
+    assert sol.x == pytest.approx(1.0, rel=1e-15)
+    assert sol.value == pytest.approx(k - 0.75, rel=1e-14)
+    assert [(sp.x, sp.kind) for sp in sol.stationary_points] == [(1.0, "minimum")]
+    assert sol.notes == () and sol.search.resolved
+    assert [k_.x for k_ in sol.kinks] == [k]
+    # Undeclared, the same f' jump is reported: never a silent guess.
+    bare = Scenario.from_functions(sc.f, sc.df, sc.d2f, (0.0, 2.0), goal="minimize")
+    rough = scenarios.solve(bare)
+    assert rough.x == pytest.approx(1.0, rel=1e-12) or rough.notes
