@@ -24,9 +24,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/solver.py
+	$(BIN)/python benchmarks/global.py
 	$(BIN)/python benchmarks/sweep.py
 	$(BIN)/python benchmarks/app.py
 	$(BIN)/python benchmarks/formula.py
+	$(BIN)/python benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist *.egg-info
