@@ -28,6 +28,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TypeVar
 
 import numpy as np
 from scipy.optimize import brentq
@@ -52,6 +53,8 @@ IMAG_TOL = 1e-3
 ZOOM_DEPTH = 4
 
 Fn = Callable[[np.ndarray], np.ndarray]
+T = TypeVar("T")
+_MAX = np.maximum.reduce
 
 
 class NotFiniteError(ValueError):
@@ -75,6 +78,9 @@ class RootResult:
     False when some piece could not be resolved within the budget; ``flag``
     then says why. ``points`` counts Chebyshev samples, ``check_points`` the
     evenly spaced check samples, ``function_calls`` every evaluation of g.
+    ``values[i]`` is g at root i where the engine evaluated it there (empty
+    when it did not) and ``ends`` is (g(lo), g(hi)), so a caller needs no
+    second evaluation for a residual.
     """
 
     lo: float
@@ -94,6 +100,8 @@ class RootResult:
     breaks: tuple[float, ...] = ()
     jumps: tuple[float, ...] = ()
     flat: tuple[tuple[float, float], ...] = field(default=())
+    values: tuple[float, ...] = ()
+    ends: tuple[float, float] | None = None
 
     @property
     def identically_zero(self) -> bool:
@@ -120,6 +128,19 @@ class RootResult:
             default=0.0,
         )
         return int(math.ceil(density * (self.hi - self.lo))) + 1
+
+
+def build(cls: type[T], **fields: object) -> T:
+    """A frozen dataclass from all its fields, without its generated __init__.
+
+    The generated __init__ of a frozen class sets each field through
+    ``object.__setattr__``, which costs more than the rest of a low-degree
+    solve; the object built here is the same (equal, hashable, immutable).
+    Every field must be given.
+    """
+    obj = object.__new__(cls)
+    obj.__dict__.update(fields)
+    return obj
 
 
 # Precomputed unit-interval tables, one per sample count.
@@ -510,19 +531,26 @@ def _polish_many(g: Fn, a, b, ga, gb, xtol: float):
     return root, a, b, calls
 
 
-def _confirm_closed_form(g, lo, hi, mid, half, found, xtol) -> list | None:
+def _confirm_closed_form(g, lo, hi, cx, xtol):
     """Confirm closed-form roots of a degree-1 or -2 interpolant on the true g.
 
     The interpolant's root usually is g's root to rounding, so a sign change
-    one tolerance either side confirms it at once; otherwise one secant step
-    in a 1e-9 bracket comes first. None when neither confirms.
+    one tolerance either side confirms it at once (g at the root itself comes
+    in the same call, as its residual); otherwise one secant step in a 1e-9
+    bracket comes first. Returns (roots, g at each root or None, evaluations),
+    or None when neither confirms.
     """
-    cx = [mid + half * t for t, _ in found]
     k = len(cx)
-    xa = [max(x - xtol, lo) for x in cx]
-    xb = [min(x + xtol, hi) for x in cx]
-    conf = np.asarray(g(np.array(xa + xb)), dtype=float).tolist()
+    xa = [x - xtol if x - xtol > lo else lo for x in cx]
+    xb = [x + xtol if x + xtol < hi else hi for x in cx]
+    z = np.array(xa + xb + cx)
+    conf = np.asarray(g(z), dtype=float)
+    if conf.shape != z.shape:
+        conf = np.broadcast_to(conf, z.shape)
+    conf = conf.tolist()
+    calls = 3 * k
     out = []
+    values: list[float] | None = []
     retry = []
     for i in range(k):
         ca, cb = conf[i], conf[k + i]
@@ -530,14 +558,17 @@ def _confirm_closed_form(g, lo, hi, mid, half, found, xtol) -> list | None:
             out.append(
                 (cx[i], "closed form, sign change confirmed", False, (xa[i], xb[i]))
             )
+            values.append(conf[2 * k + i])
         else:
             retry.append(cx[i])
     if retry:
+        values = None
         d = max(1e-9 * (hi - lo), 4 * EPS * max(1.0, abs(lo), abs(hi)))
         lo_d = [max(x - d, lo) for x in retry]
         hi_d = [min(x + d, hi) for x in retry]
         r = len(retry)
         probe = np.asarray(g(np.array(lo_d + hi_d)), dtype=float).tolist()
+        calls += 4 * r
         x1 = []
         for i in range(r):
             p, q, gp, gq = lo_d[i], hi_d[i], probe[i], probe[r + i]
@@ -556,7 +587,7 @@ def _confirm_closed_form(g, lo, hi, mid, half, found, xtol) -> list | None:
                 return None
             out.append((x1[i], "secant in a tight bracket", False, (xa[i], xb[i])))
         out.sort()
-    return out
+    return out, values, calls
 
 
 def _quick(
@@ -582,6 +613,7 @@ def _quick(
     v = ys[:n0]
     half, mid = 0.5 * (hi - lo), 0.5 * (lo + hi)
     calls = xs.size
+    tol = CHOP_TOL * scale
     for n in SIZES:
         if n > n0:
             t = _unit_points(n)[1::2]
@@ -592,64 +624,79 @@ def _quick(
             w = np.empty(n)
             w[0::2], w[1::2] = v, new
             v = w
-            scale = max(scale, float(np.abs(new).max()))
-            if not math.isfinite(scale):
+            top = float(np.abs(new).max())
+            if not math.isfinite(top):
                 raise NotFiniteError("g is not finite at some sample point")
+            if top > scale:
+                scale, tol = top, CHOP_TOL * top
         c = _coefficient_matrix(n) @ v
-        a = np.abs(c)
-        tol = CHOP_TOL * scale
-        if a[-max(4, n // 4) :].max() <= tol:
+        a = np.abs(c).tolist()
+        if max(a[-max(4, n // 4) :]) <= tol:
             break
     else:
         return None
     m = n
-    for value in reversed(a.tolist()):
-        if value > tol:
-            break
+    while m and a[m - 1] <= tol:
         m -= 1
     # g on the check grid may bend no more than the interpolant can (Markov's
     # bound on its second derivative); a narrow feature the Chebyshev points
     # missed shows up as a larger second difference.
     h = 2.0 / (CHECK_POINTS - 1)
-    bend = 4.0 * abs(float(c[2])) if m == 3 else 0.0 if m < 3 else _bend_bound(c[:m])
+    bend = 4.0 * a[2] if m == 3 else 0.0 if m < 3 else _bend_bound(c[:m])
     margin = CHECK_TOL * scale
     rise = check[1:] - check[:-1]
     bent = rise[1:] - rise[:-1]
-    if max(bent.max(), -bent.min()) > bend * h * h + margin:
+    if float(_MAX(np.abs(bent, out=bent))) > bend * h * h + margin:
         return None
     xtol = 2 * EPS * max(1.0, abs(lo), abs(hi))
     roots: list[tuple] = []
+    values: list[float] | None = []
     if m <= 3:
-        found = _unit_roots(c[:m])
-        for i in range(len(found) - 1):
-            if found[i + 1][0] - found[i][0] < 1e-3:
+        if m == 2:  # a line: its root in closed form
+            t0 = -float(c[0]) / float(c[1])
+            found = [(min(max(t0, -1.0), 1.0), 0.0)] if abs(t0) <= 1 + 1e-8 else []
+        else:
+            found = _unit_roots(c[:m])
+            for i in range(len(found) - 1):
+                if found[i + 1][0] - found[i][0] < 1e-3:
+                    return None
+            if any(i > 1e-7 for _, i in found):
                 return None
-        if any(i > 1e-7 for _, i in found):
-            return None
-        if found:
-            roots = _confirm_closed_form(g, lo, hi, mid, half, found, xtol)
-            if roots is None:
-                return None
-            calls += 6 * len(found)
         # Each sampled sign change must hold a root found above; a product
-        # that is not positive also flags exact zeros (and rare underflows).
-        cx_all = xs[n0:]
+        # that is not positive also flags exact zeros (and rare underflows),
+        # so every zero on the check grid is an end of a flagged cell.
         flagged = ((check[:-1] * check[1:]) <= 0).nonzero()[0].tolist()
-        if flagged or not v.all():
-            exact = sorted(set(xs[ys == 0].tolist()))
-            if exact:
-                # An exact zero at a sample beats a polished root next to it.
-                roots = [r for r in roots if all(abs(r[0] - x) > xtol for x in exact)]
-                roots += [(x, "exact at a sample", False, None) for x in exact]
-                roots.sort()
-        for i in flagged:
-            if (
-                check[i] == 0
-                or check[i + 1] == 0
-                or (check[i] < 0) == (check[i + 1] < 0)
-            ):
+        ends = [(check.item(i), check.item(i + 1)) for i in flagged]
+        exact = [] if v.all() else xs[:n0][ys[:n0] == 0].tolist()
+        for i, (ca, cb) in zip(flagged, ends, strict=True):
+            if ca == 0:
+                exact.append(xs.item(n0 + i))
+            if cb == 0:
+                exact.append(xs.item(n0 + i + 1))
+        cx = [mid + half * t for t, _ in found]
+        if exact:
+            # An exact zero at a sample beats a polished root next to it.
+            exact = sorted(set(exact))
+            cx = [x for x in cx if all(abs(x - e) > xtol for e in exact)]
+        if cx:
+            confirmed = _confirm_closed_form(g, lo, hi, cx, xtol)
+            if confirmed is None:
+                return None
+            roots, values, used = confirmed
+            calls += used
+        if exact:
+            if values is not None:
+                values = values + [0.0] * len(exact)  # g is 0 there
+            roots += [(x, "exact at a sample", False, None) for x in exact]
+            if len(roots) > len(exact):
+                order = sorted(range(len(roots)), key=lambda i: roots[i][0])
+                roots = [roots[i] for i in order]
+                if values is not None:
+                    values = [values[i] for i in order]
+        for i, (ca, cb) in zip(flagged, ends, strict=True):
+            if ca == 0 or cb == 0 or (ca < 0) == (cb < 0):
                 continue
-            p, q = cx_all[i], cx_all[i + 1]
+            p, q = xs.item(n0 + i), xs.item(n0 + i + 1)
             if not any(p <= r[0] <= q for r in roots):
                 return None
     else:
@@ -658,28 +705,42 @@ def _quick(
         if unclear.size:
             return None
         gx = xs[n0:]
-
-        def g1(x: float) -> float:
-            return float(g(np.float64(x)))
-
-        for i in np.flatnonzero(single).tolist():
-            root, used, bracket = _polish(
-                g1,
-                float(gx[i]),
-                float(gx[i + 1]),
-                float(check[i]),
-                float(check[i + 1]),
-                xtol,
+        idx = np.flatnonzero(single)
+        values = None
+        if idx.size > 3:
+            root, ra, rb, used = _polish_many(
+                g, gx[idx], gx[idx + 1], check[idx], check[idx + 1], xtol
             )
             calls += used
-            roots.append((root, "brentq on g", False, bracket))
-    return RootResult(
+            roots = [
+                (r, "Illinois regula falsi on g", False, (p, q))
+                for r, p, q in zip(root.tolist(), ra.tolist(), rb.tolist(), strict=True)
+            ]
+        else:
+
+            def g1(x: float) -> float:
+                return float(g(np.float64(x)))
+
+            for i in idx.tolist():
+                root, used, bracket = _polish(
+                    g1,
+                    float(gx[i]),
+                    float(gx[i + 1]),
+                    float(check[i]),
+                    float(check[i + 1]),
+                    xtol,
+                )
+                calls += used
+                roots.append((root, "brentq on g", False, bracket))
+    k = len(roots)
+    return build(
+        RootResult,
         lo=lo,
         hi=hi,
-        roots=tuple(r[0] for r in roots),
-        refined_by=tuple(r[1] for r in roots),
-        touching=(False,) * len(roots),
-        brackets=tuple(r[3] for r in roots),
+        roots=tuple([r[0] for r in roots]),
+        refined_by=tuple([r[1] for r in roots]),
+        touching=(False,) * k,
+        brackets=tuple([r[3] for r in roots]),
         function_calls=calls,
         resolved=True,
         flag="resolved",
@@ -688,6 +749,11 @@ def _quick(
         points=n,
         check_points=CHECK_POINTS,
         scale=scale,
+        breaks=(),
+        jumps=(),
+        flat=(),
+        values=tuple(values) if values is not None and len(values) == k else (),
+        ends=(float(v[0]), float(v[-1])),
     )
 
 
@@ -756,18 +822,20 @@ def _find_roots(g: Fn, lo: float, hi: float, dg: Fn | None, budget: int) -> Root
         raise ValueError(f"need finite lo < hi, got [{lo}, {hi}]")
     half, mid = 0.5 * (hi - lo), 0.5 * (lo + hi)
     n0 = SIZES[0]
-    xs = mid + half * _first_unit()
+    xs = _first_unit() * half
+    xs += mid
     xs[0] = xs[n0] = lo
     xs[n0 - 1] = xs[-1] = hi
     ys = np.asarray(g(xs), dtype=float)
     if ys.shape != xs.shape:
         ys = np.broadcast_to(ys, xs.shape)
-    scale = float(max(ys.max(), -ys.min()))
+    scale = float(_MAX(np.abs(ys)))
     if not math.isfinite(scale):
         raise NotFiniteError("g is not finite at some sample point")
     quick = _quick(g, lo, hi, xs, ys, scale)
     if quick is not None:
         return quick
+    ends = (float(ys[0]), float(ys[n0 - 1]))
     eng = _Engine(g, lo, hi, budget)
     eng.calls = xs.size
     eng.scale = scale
@@ -864,6 +932,7 @@ def _find_roots(g: Fn, lo: float, hi: float, dg: Fn | None, budget: int) -> Root
         breaks=tuple(p[0] for p in pieces[1:]),
         jumps=tuple(jumps),
         flat=_merge(eng.flat),
+        ends=ends,
     )
 
 
@@ -1073,7 +1142,7 @@ def find_roots_between(
     """
     lo, hi = float(lo), float(hi)
     width = hi - lo
-    inner = sorted({float(b) for b in breaks if lo < b < hi})
+    inner = sorted({float(b) for b in breaks if lo < b < hi}) if breaks else ()
     if not inner:
         return find_roots(g, lo, hi, dg=dg, budget=budget)
     edges = [lo, *inner, hi]
@@ -1112,6 +1181,12 @@ def _join(lo: float, hi: float, parts: list[RootResult]) -> RootResult:
         breaks=tuple(starts[1:]),
         jumps=tuple(j for p in parts for j in p.jumps),
         flat=_merge_touching([s for p in parts for s in p.flat], parts),
+        values=tuple(v for p in parts for v in p.values)
+        if all(len(p.values) == len(p.roots) for p in parts)
+        else (),
+        ends=(parts[0].ends[0], parts[-1].ends[1])
+        if parts[0].ends and parts[-1].ends and parts[0].lo == lo and parts[-1].hi == hi
+        else None,
     )
 
 

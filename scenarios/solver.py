@@ -28,7 +28,7 @@ import numpy as np
 from scipy.optimize import elementwise
 
 from .model import Number, Scenario
-from .roots import BUDGET, NotFiniteError, RootResult, find_roots_between
+from .roots import BUDGET, NotFiniteError, RootResult, build, find_roots_between
 
 SAMPLES = 129
 """Fewest points at which :func:`solve_grid` samples f' to bracket sign changes."""
@@ -153,6 +153,14 @@ def _not_finite(scenario: Scenario, what: str) -> DomainError:
     )
 
 
+def _on(fn, xs: np.ndarray, p: Mapping[str, float]) -> list[float]:
+    """fn at every x of ``xs`` as floats (a constant fn is broadcast)."""
+    y = np.asarray(fn(xs, **p), dtype=float)
+    if y.shape != xs.shape:
+        y = np.broadcast_to(y, xs.shape)
+    return y.tolist()
+
+
 def _kink_points(
     scenario: Scenario, p: Mapping[str, float], lo: float, hi: float
 ) -> list[float]:
@@ -184,37 +192,36 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
         raise _not_finite(scenario, "derivative") from None
     evaluations = search.function_calls
     roots = search.roots
+    n = len(roots)
     notes: list[str] = []
-    kink_xs = declared + list(search.jumps)
-    if search.identically_zero:
+    every_x = search.identically_zero
+    if every_x:
         notes.append(FLAT_NOTE)
     if not search.resolved:
         notes.append(UNRESOLVED_NOTE)
+    kink_xs = declared + list(search.jumps) if search.jumps else declared
+    extra = (
+        [0.5 * (a + b) for a, b in search.flat] if search.flat and not every_x else []
+    )
+    xs = np.array([*roots, *kink_xs, *extra, lo, hi])
+    values = _on(f, xs, p)
+    # f'' at the roots and at both ends in one call.
+    at = xs if xs.size == n + 2 else np.array([*roots, lo, hi])
+    curv = _on(d2f, at, p)
+    evaluations += xs.size + at.size
+    if not all(map(math.isfinite, values)):
+        raise _not_finite(scenario, "objective")
 
     def slope(x: float) -> float:
         return float(df(x, **p))
 
-    n = len(roots)
-    extra = [0.5 * (a + b) for a, b in search.flat if not search.identically_zero]
-    xs = np.array([*roots, *kink_xs, *extra, lo, hi])
-    values = np.asarray(f(xs, **p), dtype=float)
-    if values.shape != xs.shape:
-        values = np.broadcast_to(values, xs.shape)
-    values = values.tolist()
-    if n:
-        curv = np.asarray(d2f(xs[:n], **p), dtype=float)
-        curv = curv.tolist() if curv.shape == (n,) else [float(curv)] * n
-    else:
-        curv = []
-    evaluations += xs.size + n
-    if not all(math.isfinite(v) for v in values):
-        raise _not_finite(scenario, "objective")
     stationary: list[StationaryPoint] = []
+    trust = CURVATURE_TRUST * search.scale
     for i, root in enumerate(roots):
         curvature = curv[i]
         if search.touching[i]:
             code = 0
-        elif abs(curvature) * width > CURVATURE_TRUST * search.scale:
+        elif abs(curvature) * width > trust:
             code = 1 if curvature < 0 else -1
         else:
             # Probe closer than any neighbouring root, so the signs belong
@@ -225,31 +232,56 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
             right = slope(min(root + delta, hi))
             code = 1 if left > 0 > right else -1 if left < 0 < right else 0
             evaluations += 2
-        stationary.append(StationaryPoint(root, values[i], KIND_CODES[code], curvature))
-    kinks = tuple(
-        StationaryPoint(x, values[n + j], "kink", math.nan)
-        for j, x in enumerate(kink_xs)
+        stationary.append(
+            build(
+                StationaryPoint,
+                x=root,
+                value=values[i],
+                kind=KIND_CODES[code],
+                second_derivative=curvature,
+            )
+        )
+    kinks = (
+        tuple(
+            build(
+                StationaryPoint,
+                x=x,
+                value=values[n + j],
+                kind="kink",
+                second_derivative=math.nan,
+            )
+            for j, x in enumerate(kink_xs)
+        )
+        if kink_xs
+        else ()
     )
 
-    candidates: list[tuple[float, float, str | None]] = [
-        (sp.x, sp.value, None) for sp in stationary
-    ]
-    candidates += [(k.x, k.value, None) for k in kinks]
-    candidates += [(x, values[n + len(kinks) + j], None) for j, x in enumerate(extra)]
-    candidates.append((lo, values[-2], "lower"))
-    candidates.append((hi, values[-1], "upper"))
-    if search.identically_zero:
-        candidates = candidates[-2:-1]  # every x ties: report the lower end
-    pick = max if scenario.goal == "maximize" else min
-    x, value, side = pick(candidates, key=lambda c: c[1])  # first wins ties
-    interior = search.identically_zero or any(
-        c[0] == x and c[2] is None for c in candidates
-    )
-    on_boundary = side is not None and not interior
-    index = roots.index(x) if x in roots else -1
+    # Candidates: the roots, kinks and flat stretches, then both ends; the
+    # first of tied values wins, so an interior point beats an end it ties.
+    last = xs.size - 2
+    if every_x:
+        best = last  # every x ties: report the lower end
+    else:  # index() finds the first of tied values
+        best = values.index(max(values) if scenario.goal == "maximize" else min(values))
+    value = values[best]
+    x = lo if best == last else hi if best > last else float(xs[best])
+    side = None if best < last else "lower" if best == last else "upper"
+    on_boundary = side is not None and not every_x
+    index = best if best < n else -1
     bracket = search.brackets[index] if index >= 0 else None
-    evaluations += 2
-    return Solution(
+    # The residual f'(x*) and f''(x*) come from evaluations already made.
+    if index >= 0:
+        derivative = search.values[index] if search.values else slope(x)
+        second = curv[index]
+    elif side is not None:
+        end = 0 if side == "lower" else 1
+        derivative = search.ends[end] if search.ends else slope(x)
+        second = curv[-2 + end]
+    else:
+        derivative, second = slope(x), float(d2f(x, **p))
+        evaluations += 2
+    return build(
+        Solution,
         scenario_id=scenario.id,
         params=p,
         goal=scenario.goal,
@@ -258,8 +290,8 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
         kind="maximum" if scenario.goal == "maximize" else "minimum",
         on_boundary=on_boundary,
         boundary_side=side if on_boundary else None,
-        derivative=slope(x),
-        second_derivative=curv[index] if index >= 0 else float(d2f(x, **p)),
+        derivative=derivative,
+        second_derivative=second,
         stationary_points=tuple(stationary),
         domain=(lo, hi),
         bracket=bracket,
@@ -267,7 +299,7 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
         iterations=search.pieces,
         notes=tuple(notes),
         kinks=kinks,
-        every_x_optimal=search.identically_zero,
+        every_x_optimal=every_x,
         search=search,
     )
 
