@@ -337,9 +337,14 @@ class _Engine:
         if not p.all():
             return False
         h = 2.0 / (p.size - 1)
-        single, unclear = _certify(p, _bend_bound(c) * h * h, 4 * CHOP_TOL * scale)
+        margin = 4 * CHOP_TOL * scale
+        single, unclear = _certify(p, _bend_bound(c) * h * h, margin)
         if unclear.size > 2:
-            return False
+            # The global bound on p'' is loose where g is small: per cell.
+            local = _local_bend(c, "fine", n)
+            single, unclear = _certify(p, local * h * h, margin)
+            if unclear.size > 2:
+                return False
         half, mid = 0.5 * (b - a), 0.5 * (a + b)
         t = _fine_unit(n)
         for i in unclear.tolist():
@@ -434,6 +439,7 @@ class _Engine:
         return True
 
     scale: float = 0.0
+    dg: Fn | None = None
 
 
 @cache
@@ -456,6 +462,41 @@ def _second_derivative_matrix(n: int) -> np.ndarray:
 def _bend_bound(c: np.ndarray) -> float:
     """An upper bound on |p''| over [-1, 1]: the sum of |coefficients of p''|."""
     return float(np.abs(_second_derivative_matrix(c.size) @ c).sum())
+
+
+@cache
+def _derivative_matrix(n: int) -> np.ndarray:
+    """Maps n Chebyshev coefficients to those of the first derivative."""
+    d = np.zeros((n, n))
+    for j in range(n):
+        e = np.zeros(n)
+        e[j] = 1.0
+        dd = np.polynomial.chebyshev.chebder(e)
+        d[: dd.size, j] = dd
+    return d
+
+
+@cache
+def _chebyshev_values(grid: str, n: int) -> np.ndarray:
+    """T_0..T_{n-1} at the points of a unit grid ("check", or "fine" for n)."""
+    t = _check_unit() if grid == "check" else _fine_unit(n)
+    return np.cos(np.arange(n)[None, :] * np.arccos(np.clip(t, -1.0, 1.0))[:, None])
+
+
+def _local_bend(c: np.ndarray, grid: str, n: int) -> np.ndarray:
+    """An upper bound on |p''| over each cell of a unit grid, cell by cell.
+
+    The larger |p''| at the cell's two ends, plus the cell width times a bound
+    on the third derivative (the sum of the sizes of its coefficients).
+    Tighter than :func:`_bend_bound` wherever p is small, as for a decaying
+    oscillation.
+    """
+    m = c.size
+    c2 = _second_derivative_matrix(m) @ c
+    top3 = float(np.abs(_derivative_matrix(m) @ c2).sum())
+    ends = np.abs(_chebyshev_values(grid, n)[:, :m] @ c2)
+    h = 2.0 / (ends.size - 1)
+    return np.maximum(ends[:-1], ends[1:]) + h * top3
 
 
 @cache
@@ -486,6 +527,56 @@ def _certify(
     clear = ~crossing & (deep | monotone)
     single = crossing & monotone
     return single, np.flatnonzero(~(clear | single))
+
+
+def _polish_newton(g: Fn, dg: Fn, a, b, ga, gb, xtol: float):
+    """Refine many sign-change brackets at once by safeguarded Newton steps.
+
+    Each step is one vectorised call of g and one of g'; a step that leaves
+    its bracket is replaced by the bracket's midpoint, and every bracket keeps
+    its sign change. A root counts only when g changes sign one tolerance
+    either side of it. Returns (roots, brackets, evaluations) for the
+    confirmed ones and the indices of those left to a scalar solver.
+    """
+    a, b, ga, gb = (np.array(v, dtype=float) for v in (a, b, ga, gb))
+    a0, b0 = a.copy(), b.copy()
+    with np.errstate(all="ignore"):
+        x = b - gb * (b - a) / (gb - ga)
+    x = np.where((x > a) & (x < b), x, 0.5 * (a + b))
+    calls = 0
+    active = np.ones(x.size, dtype=bool)
+    for _ in range(12):
+        with np.errstate(all="ignore"):
+            gx = np.asarray(g(x), dtype=float)
+            sx = np.asarray(dg(x), dtype=float)
+        if gx.shape != x.shape:
+            gx = np.broadcast_to(gx, x.shape)
+        if sx.shape != x.shape:
+            sx = np.broadcast_to(sx, x.shape)
+        calls += 2 * int(active.sum())
+        same = (gx < 0) == (ga < 0)
+        a = np.where(active & same, x, a)
+        ga = np.where(active & same, gx, ga)
+        b = np.where(active & ~same, x, b)
+        gb = np.where(active & ~same, gx, gb)
+        with np.errstate(all="ignore"):
+            new = x - gx / sx
+        # A step below the tolerance means x is the root to rounding.
+        done = (gx == 0) | (np.abs(new - x) <= xtol)
+        inside = np.isfinite(new) & (new >= a) & (new <= b)
+        new = np.where(inside, new, 0.5 * (a + b))
+        active &= ~done
+        x = np.where(active, new, x)
+        if not active.any():
+            break
+    lo_x = np.maximum(x - xtol, a0)
+    hi_x = np.minimum(x + xtol, b0)
+    both = np.asarray(g(np.concatenate([lo_x, hi_x])), dtype=float)
+    k = x.size
+    calls += 2 * k
+    ca, cb = both[:k], both[k:]
+    ok = (ca <= 0) & (cb >= 0) | (ca >= 0) & (cb <= 0)
+    return x, lo_x, hi_x, ok, calls
 
 
 def _polish_many(g: Fn, a, b, ga, gb, xtol: float):
@@ -591,7 +682,13 @@ def _confirm_closed_form(g, lo, hi, cx, xtol):
 
 
 def _quick(
-    g: Fn, lo: float, hi: float, xs: np.ndarray, ys: np.ndarray, scale: float
+    g: Fn,
+    lo: float,
+    hi: float,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    scale: float,
+    dg: Fn | None = None,
 ) -> RootResult | None:
     """The whole interval as one piece: the common smooth, low-degree g.
 
@@ -614,6 +711,9 @@ def _quick(
     half, mid = 0.5 * (hi - lo), 0.5 * (lo + hi)
     calls = xs.size
     tol = CHOP_TOL * scale
+    h = 2.0 / (CHECK_POINTS - 1)
+    bent = None
+    top_bent = 0.0
     for n in SIZES:
         if n > n0:
             t = _unit_points(n)[1::2]
@@ -631,22 +731,24 @@ def _quick(
                 scale, tol = top, CHOP_TOL * top
         c = _coefficient_matrix(n) @ v
         a = np.abs(c).tolist()
-        if max(a[-max(4, n // 4) :]) <= tol:
+        if max(a[-max(4, n // 4) :]) > tol:
+            continue
+        m = n
+        while m and a[m - 1] <= tol:
+            m -= 1
+        # g on the check grid may bend no more than the interpolant can
+        # (Markov's bound on its second derivative); a narrow feature the
+        # Chebyshev points missed (or aliased) shows up as a larger second
+        # difference, and more points are tried.
+        bend = 4.0 * a[2] if m == 3 else 0.0 if m < 3 else _bend_bound(c[:m])
+        margin = CHECK_TOL * scale
+        if bent is None:
+            rise = check[1:] - check[:-1]
+            bent = np.abs(rise[1:] - rise[:-1])
+            top_bent = float(_MAX(bent))
+        if top_bent <= bend * h * h + margin:
             break
     else:
-        return None
-    m = n
-    while m and a[m - 1] <= tol:
-        m -= 1
-    # g on the check grid may bend no more than the interpolant can (Markov's
-    # bound on its second derivative); a narrow feature the Chebyshev points
-    # missed shows up as a larger second difference.
-    h = 2.0 / (CHECK_POINTS - 1)
-    bend = 4.0 * a[2] if m == 3 else 0.0 if m < 3 else _bend_bound(c[:m])
-    margin = CHECK_TOL * scale
-    rise = check[1:] - check[:-1]
-    bent = rise[1:] - rise[:-1]
-    if float(_MAX(np.abs(bent, out=bent))) > bend * h * h + margin:
         return None
     xtol = 2 * EPS * max(1.0, abs(lo), abs(hi))
     roots: list[tuple] = []
@@ -703,11 +805,26 @@ def _quick(
         # Certify the check grid: every cell either holds no root or one.
         single, unclear = _certify(check, bend * h * h, margin)
         if unclear.size:
-            return None
+            # The global bound on g'' is loose where g is small: per cell.
+            local = _local_bend(c[:m], "check", n)
+            single, unclear = _certify(check, local * h * h, margin)
+            if unclear.size:
+                return None
         gx = xs[n0:]
         idx = np.flatnonzero(single)
         values = None
-        if idx.size > 3:
+        if idx.size > 1 and dg is not None:
+            root, ra, rb, ok, used = _polish_newton(
+                g, dg, gx[idx], gx[idx + 1], check[idx], check[idx + 1], xtol
+            )
+            calls += used
+            if not ok.all():
+                return None
+            roots = [
+                (r, "Newton on g, sign change confirmed", False, (p, q))
+                for r, p, q in zip(root.tolist(), ra.tolist(), rb.tolist(), strict=True)
+            ]
+        elif idx.size > 6:
             root, ra, rb, used = _polish_many(
                 g, gx[idx], gx[idx + 1], check[idx], check[idx + 1], xtol
             )
@@ -832,11 +949,12 @@ def _find_roots(g: Fn, lo: float, hi: float, dg: Fn | None, budget: int) -> Root
     scale = float(_MAX(np.abs(ys)))
     if not math.isfinite(scale):
         raise NotFiniteError("g is not finite at some sample point")
-    quick = _quick(g, lo, hi, xs, ys, scale)
+    quick = _quick(g, lo, hi, xs, ys, scale, dg)
     if quick is not None:
         return quick
     ends = (float(ys[0]), float(ys[n0 - 1]))
     eng = _Engine(g, lo, hi, budget)
+    eng.dg = dg
     eng.calls = xs.size
     eng.scale = scale
     eng.points = n0
@@ -961,6 +1079,25 @@ def _polish_brackets(eng: _Engine, g1, xtol: float) -> list:
             )
             eng.calls += calls
             out.append((root, "brentq on g", False, bracket))
+        return out
+    if eng.dg is not None:
+        root, a, b, ok, calls = _polish_newton(
+            eng.g, eng.dg, xa[idx], xb[idx], ga[idx], gb[idx], xtol
+        )
+        eng.calls += calls
+        out = [
+            (r, "Newton on g, sign change confirmed", False, (p, q))
+            for r, p, q, good in zip(
+                root.tolist(), a.tolist(), b.tolist(), ok.tolist(), strict=True
+            )
+            if good
+        ]
+        for i in idx[~ok].tolist():
+            root1, used, bracket = _polish(
+                g1, float(xa[i]), float(xb[i]), float(ga[i]), float(gb[i]), xtol
+            )
+            eng.calls += used
+            out.append((root1, "brentq on g", False, bracket))
         return out
     root, a, b, calls = _polish_many(eng.g, xa[idx], xb[idx], ga[idx], gb[idx], xtol)
     eng.calls += calls
