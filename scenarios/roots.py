@@ -257,7 +257,8 @@ class _Engine:
     def eval(self, x: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
             y = np.asarray(self.g(x), dtype=float)
-        y = np.broadcast_to(y, x.shape)
+        if y.shape != x.shape:
+            y = np.broadcast_to(y, x.shape)
         self.calls += x.size
         if not np.isfinite(y).all():
             raise NotFiniteError("g is not finite at some sample point")
@@ -540,6 +541,7 @@ def _polish_newton(g: Fn, dg: Fn, a, b, ga, gb, xtol: float):
     """
     a, b, ga, gb = (np.array(v, dtype=float) for v in (a, b, ga, gb))
     a0, b0 = a.copy(), b.copy()
+    tiny = np.maximum(xtol, 1e-6 * (b - a))
     with np.errstate(all="ignore"):
         x = b - gb * (b - a) / (gb - ga)
     x = np.where((x > a) & (x < b), x, 0.5 * (a + b))
@@ -561,12 +563,14 @@ def _polish_newton(g: Fn, dg: Fn, a, b, ga, gb, xtol: float):
         gb = np.where(active & ~same, gx, gb)
         with np.errstate(all="ignore"):
             new = x - gx / sx
-        # A step below the tolerance means x is the root to rounding.
-        done = (gx == 0) | (np.abs(new - x) <= xtol)
         inside = np.isfinite(new) & (new >= a) & (new <= b)
+        # Newton converges quadratically: after a step a millionth of the
+        # bracket, the next one is below rounding, so it is taken as the last
+        # (the sign test below confirms it, or brentq takes over).
+        done = (gx == 0) | (inside & (np.abs(new - x) <= tiny))
         new = np.where(inside, new, 0.5 * (a + b))
+        x = np.where(active & (gx != 0), new, x)
         active &= ~done
-        x = np.where(active, new, x)
         if not active.any():
             break
     lo_x = np.maximum(x - xtol, a0)
@@ -632,9 +636,14 @@ def _confirm_closed_form(g, lo, hi, cx, xtol):
     or None when neither confirms.
     """
     k = len(cx)
-    xa = [x - xtol if x - xtol > lo else lo for x in cx]
-    xb = [x + xtol if x + xtol < hi else hi for x in cx]
-    z = np.array(xa + xb + cx)
+    if k == 1:
+        x = cx[0]
+        xa, xb = [max(x - xtol, lo)], [min(x + xtol, hi)]
+        z = np.array((xa[0], xb[0], x))
+    else:
+        xa = [x - xtol if x - xtol > lo else lo for x in cx]
+        xb = [x + xtol if x + xtol < hi else hi for x in cx]
+        z = np.array(xa + xb + cx)
     conf = np.asarray(g(z), dtype=float)
     if conf.shape != z.shape:
         conf = np.broadcast_to(conf, z.shape)
@@ -689,6 +698,7 @@ def _quick(
     ys: np.ndarray,
     scale: float,
     dg: Fn | None = None,
+    seen: list | None = None,
 ) -> RootResult | None:
     """The whole interval as one piece: the common smooth, low-degree g.
 
@@ -724,6 +734,9 @@ def _quick(
             w = np.empty(n)
             w[0::2], w[1::2] = v, new
             v = w
+            if seen is not None:
+                # Kept for the full engine, should this piece not do.
+                seen.append((mid + half * t, new, v))
             top = float(np.abs(new).max())
             if not math.isfinite(top):
                 raise NotFiniteError("g is not finite at some sample point")
@@ -795,11 +808,15 @@ def _quick(
                 roots = [roots[i] for i in order]
                 if values is not None:
                     values = [values[i] for i in order]
+        rx = [r[0] for r in roots]
         for i, (ca, cb) in zip(flagged, ends, strict=True):
             if ca == 0 or cb == 0 or (ca < 0) == (cb < 0):
                 continue
             p, q = xs.item(n0 + i), xs.item(n0 + i + 1)
-            if not any(p <= r[0] <= q for r in roots):
+            for r in rx:
+                if p <= r <= q:
+                    break
+            else:
                 return None
     else:
         # Certify the check grid: every cell either holds no root or one.
@@ -949,7 +966,8 @@ def _find_roots(g: Fn, lo: float, hi: float, dg: Fn | None, budget: int) -> Root
     scale = float(_MAX(np.abs(ys)))
     if not math.isfinite(scale):
         raise NotFiniteError("g is not finite at some sample point")
-    quick = _quick(g, lo, hi, xs, ys, scale, dg)
+    seen: list = []
+    quick = _quick(g, lo, hi, xs, ys, scale, dg, seen)
     if quick is not None:
         return quick
     ends = (float(ys[0]), float(ys[n0 - 1]))
@@ -961,6 +979,12 @@ def _find_roots(g: Fn, lo: float, hi: float, dg: Fn | None, budget: int) -> Root
     v, check_g = ys[:n0], ys[n0:]
     eng._keep(xs[:n0], v)
     eng._keep(xs[n0:], check_g)
+    # The whole interval starts from the samples the quick path already took.
+    for x_new, g_new, v_all in seen:
+        eng.calls += x_new.size
+        eng.points += x_new.size
+        eng._keep(x_new, g_new)
+        v = v_all
     eng.piece(lo, hi, v, xs[n0:], check_g, True, 0)
 
     xtol = 2 * EPS * max(1.0, abs(lo), abs(hi))
