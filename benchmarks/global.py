@@ -9,7 +9,8 @@ options unless noted, all minimising sign * f on the same bounds:
 
 A problem counts as found at a tolerance when |x - x*| / max(1, |x*|) is within
 it for some global optimiser x* (several rows have tied optima). Time is the
-median wall time of three calls, for every method alike.
+median wall time of five calls, for every method alike; the calls take turns
+(one of each method per round), so a change in machine load falls on all.
 
 Run: ``.venv/bin/python benchmarks/global.py``; writes benchmarks/results/global.json.
 """
@@ -37,7 +38,7 @@ from tests.scenarios.root_corpus import OPTIMUM_CASES  # noqa: E402
 
 SEED = 20261201
 TOLERANCES = (1e-6, 1e-10)
-REPEATS = 3
+REPEATS = 5
 OURS = "ours (root engine)"
 
 
@@ -101,14 +102,17 @@ def error(case, x: float) -> float:
     return min(abs(x - xs) / max(1.0, abs(xs)) for xs in case["optima"])
 
 
-def run(name, method, case):
-    repeats = REPEATS
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        x = method(case)
-        times.append(time.perf_counter() - start)
-    return float(x), statistics.median(times) * 1000
+def run(case) -> dict[str, tuple[float, float]]:
+    """(x, median ms) of every method on one problem, the calls interleaved."""
+    times: dict[str, list[float]] = {name: [] for name in METHODS}
+    found: dict[str, float] = {}
+    for _ in range(REPEATS):
+        for name, method in METHODS.items():
+            start = time.perf_counter()
+            x = method(case)
+            times[name].append(time.perf_counter() - start)
+            found[name] = float(x)
+    return {n: (found[n], statistics.median(t) * 1000) for n, t in times.items()}
 
 
 def main() -> dict:
@@ -118,8 +122,7 @@ def main() -> dict:
         warnings.simplefilter("ignore")
         for case in cases:
             row = {}
-            for name, method in METHODS.items():
-                x, ms = run(name, method, case)
+            for name, (x, ms) in run(case).items():
                 row[name] = {"x": x, "rel_err": error(case, x), "ms": ms}
             rows[case["id"]] = row
     summary = {}

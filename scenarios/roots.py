@@ -10,11 +10,15 @@ Chebfun's ideas, written here from scratch with numpy:
 2. check every piece against g at ``CHECK_POINTS`` evenly spaced points of the
    whole interval, so a feature narrower than the Chebyshev samples (a narrow
    well or spike) forces a split instead of slipping through;
-3. the roots of each piece's interpolant are the eigenvalues of its colleague
-   matrix; close clusters are re-solved on a zoomed window;
-4. every candidate is polished with ``brentq`` on the true g to full double
-   precision; a candidate where g touches zero without crossing (a double
-   root) is polished as a root of g' and kept when g vanishes there;
+3. the roots of each piece's interpolant are bracketed on a fine grid, each
+   cell certified by a bound on p'' (global, or cell by cell where that is
+   loose) to hold none or one; otherwise they are the eigenvalues of its
+   colleague matrix, and close clusters are re-solved on a zoomed window;
+4. every candidate is polished on the true g to full double precision:
+   ``brentq`` for a few, safeguarded vectorised Newton steps (with g') or
+   Illinois regula falsi for many, each kept only with a sign change one
+   tolerance either side; a candidate where g touches zero without crossing
+   (a double root) is polished as a root of g' and kept when g vanishes there;
 5. any sign change between neighbouring samples that still holds no root is
    bracketed and refined too, so no sampled crossing is ever dropped.
 
@@ -924,7 +928,8 @@ def find_roots(
     """Every root of ``g`` on the closed interval [lo, hi], in increasing order.
 
     ``g`` must accept a numpy array of x and return values of the same shape;
-    ``dg`` (g', optional) polishes roots where g touches zero without crossing.
+    ``dg`` (g', optional) polishes roots where g touches zero without crossing,
+    and many sign-change brackets at once by safeguarded Newton steps.
     Requires lo < hi, both finite. Raises NotFiniteError when g is NaN or
     infinite at a sample point. A g that gives different values at the same x
     comes back unresolved with no roots.
