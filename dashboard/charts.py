@@ -53,6 +53,12 @@ HOVER = "hover_f"
 """The objective panel's pointer selection: the nearest sample of the curve."""
 READOUT = "pointer_readout"
 """Vega mark name of the hover tangent's readout (its SVG group's class)."""
+HOVER_STRIDE = 3
+"""The pointer snaps to every third curve sample, about 130 across the range.
+
+Each snap target is an SVG symbol plus a Voronoi cell that the browser redraws
+on every slider move; all 400 samples would double the chart's DOM.
+"""
 
 # Millions and billions are shortened so every label fits the fixed axis width.
 _Y_LABELS = (
@@ -266,6 +272,8 @@ def _hover_layers(
     )
     catcher = (
         alt.Chart(data)
+        .transform_window(sample="row_number()")
+        .transform_filter(f"datum.sample % {HOVER_STRIDE} == 1")
         .mark_point(opacity=0, size=50)
         .encode(x=x, y=y, tooltip=tooltip)
         .add_params(hover)

@@ -214,7 +214,7 @@ def _show_refusal(exc: FormulaError, text: str | None) -> None:
 
 def _reserved(names: tuple[str, ...]) -> str | None:
     for name in names:
-        if name == state.YOUR_VALUE_KEY or name.startswith(_RESERVED_PREFIXES):
+        if name in state.RESERVED_KEYS or name.startswith(_RESERVED_PREFIXES):
             return (
                 f"The name {name} is used by the page itself; call that "
                 "parameter something else."
@@ -398,14 +398,16 @@ def kinks_section(
 
 
 def _sections() -> list:
+    """The scenario page's sections and tabs, with this page's own saving."""
     page = scenario_page
     out = []
     for section in page.SECTIONS:
         if section is page.header:
             continue
-        if section is page.save_case_section:
-            out.append(saved_models_section)
-            continue
+        if isinstance(section, page.Tab):
+            section = section.replaced(
+                page.save_case_section, saved_models_section, "Saved models"
+            )
         out.append(section)
         if section is page.headline:
             out.append(kinks_section)
@@ -430,6 +432,5 @@ def render() -> None:
     params = scenario_page.controls(scenario)
     solution = engine.analyse(scenario.id, engine.freeze(params)).solution
     scenario_page.your_value_control(scenario, solution)
-    for section in _sections():
-        section(scenario, params, solution)
+    scenario_page.render_sections(scenario, params, solution, _sections(), PAGE_ID)
     state.mark_rendered(scenario.id)

@@ -373,8 +373,19 @@ def chart_section(
     )
     st.vega_lite_chart(chart.slope, width="stretch")
     st.caption(lab_charts.concavity_sentence(scenario, params))
+
+
+def inflections_section(
+    scenario: Scenario, params: dict[str, float], solution: Solution | None
+):
+    """Where f'' changes sign: the inflection points, when there are any."""
+    from . import lab_charts
+
+    if solution is None:
+        return
     inflections = lab_charts.inflection_table(scenario, params)
     if not inflections.empty:
+        st.subheader("Inflection points")
         st.table(inflections, hide_index=True)
 
 
@@ -663,21 +674,90 @@ def save_case_section(
     whatif_sections.render_save_case(scenario, params, solution)
 
 
-SECTIONS: list[Section] = [
+def has_fit(scenario: Scenario) -> bool:
+    """True when the scenario has something to fit: demand data or a curve."""
+    from scenarios import demand_fit, fitting
+
+    return (
+        demand_fit.supports_demand_fit(scenario.id)
+        or fitting.data_fit_of(scenario) is not None
+    )
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A tab below the chart; its sections run only while it is open."""
+
+    label: str
+    sections: tuple[Section, ...]
+    shown: Callable[[Scenario], bool] = lambda scenario: True
+    """Whether the scenario gets this tab at all."""
+
+    def replaced(self, old: Section, new: Section, label: str) -> Tab:
+        """This tab with ``new`` in place of ``old``; renamed ``label`` if so."""
+        if old not in self.sections:
+            return self
+        sections = tuple(new if s is old else s for s in self.sections)
+        return Tab(label, sections, self.shown)
+
+
+VIEW_KEY = state.VIEW_KEY
+"""Session-state key and query parameter of the open tab (no parameter has it)."""
+
+SECTIONS: list[Section | Tab] = [
     header,
     loaded_case_notice,
     headline,
     growth_section,
     chart_section,
-    points_section,
-    what_if_section,
-    goal_seek_section,
-    sensitivity_section,
-    demand_fit_section,
-    save_case_section,
-    derivation_section,
+    Tab("Tables", (points_section, what_if_section, inflections_section)),
+    Tab("Goal seek", (goal_seek_section,)),
+    Tab("Sensitivity", (sensitivity_section,)),
+    Tab("Fit to data", (demand_fit_section,), has_fit),
+    Tab("Saved cases", (save_case_section,)),
+    Tab("Derivation", (derivation_section,)),
 ]
-"""The page, top to bottom. Other features add one entry each."""
+"""The page, top to bottom: sections always drawn, then tabs drawn when open.
+
+Other features add one entry each (a section, or a section in a tab).
+"""
+
+
+def render_sections(
+    scenario: Scenario,
+    params: dict[str, float],
+    solution: Solution | None,
+    sections: list[Section | Tab],
+    page: str | None = None,
+) -> None:
+    """Every section in order; the tabs' sections only for the open tab.
+
+    A slider move then redraws the headline, the chart and one tab, not the
+    whole page. The open tab is kept in the address bar under :data:`VIEW_KEY`;
+    a value there that names no tab opens the first one. ``page`` (the
+    scenario id by default) owns that choice: another page starts afresh.
+    """
+    tabs: list[Tab] = []
+    for item in sections:
+        if isinstance(item, Tab):
+            if item.shown(scenario):
+                tabs.append(item)
+        else:
+            item(scenario, params, solution)
+    if not tabs:
+        return
+    state.claim_keys(page or scenario.id, (VIEW_KEY,))
+    boxes = st.tabs(
+        [tab.label for tab in tabs],
+        key=VIEW_KEY,
+        on_change="rerun",
+        bind="query-params",
+    )
+    for tab, box in zip(tabs, boxes, strict=True):
+        if box.open:
+            with box:
+                for section in tab.sections:
+                    section(scenario, params, solution)
 
 
 def render(scenario_id: str) -> None:
@@ -686,6 +766,5 @@ def render(scenario_id: str) -> None:
     params = controls(scenario)
     solution = _analysis(scenario, params).solution
     your_value_control(scenario, solution)
-    for section in SECTIONS:
-        section(scenario, params, solution)
+    render_sections(scenario, params, solution, SECTIONS)
     state.mark_rendered(scenario.id)

@@ -36,7 +36,10 @@ YOUR_VALUE_KEY = "your_value"
 PENDING_LOAD = "_whatif.pending_load"
 """Session key: a saved case just loaded, whose notices its page should show."""
 
-RESERVED_KEYS = frozenset({YOUR_VALUE_KEY})
+VIEW_KEY = "view"
+"""Session key and query parameter of a page's open tab (see scenario_page)."""
+
+RESERVED_KEYS = frozenset({YOUR_VALUE_KEY, VIEW_KEY})
 """Keys the dashboard binds to the URL besides the parameter names."""
 
 _OWNERS = "_dashboard.owners"

@@ -8,6 +8,8 @@ Pure computation: nothing in this package imports Streamlit.
 (75.0, 'maximum')
 """
 
+import importlib
+
 from .analysis import (
     Curve,
     PointReport,
@@ -20,7 +22,6 @@ from .analysis import (
     what_if,
 )
 from .checks import DerivativeCheck, DerivativeSample, check_derivatives
-from .formula import FormulaError, from_formula, parse_formula
 from .goalseek import SeekError, seek, seek_param
 from .model import Derived, Param, ParamError, Reference, Scenario, Variable
 from .registry import REGISTRY, adopt, discover, get
@@ -74,3 +75,17 @@ __all__ = [
     "tangent_line",
     "what_if",
 ]
+
+
+_LAZY = dict.fromkeys(("FormulaError", "from_formula", "parse_formula"), "formula")
+"""Names loaded on first use: typed formulas bring in SymPy, a fifth of a second
+that a catalog page never needs."""
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

@@ -80,3 +80,19 @@ def named_data(spec: object) -> set[str]:
     if isinstance(data, dict) and "name" in data:
         names.add(data["name"])
     return names
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Open the scenario page's tab ``label``, as a click on it would, and rerun."""
+    from dashboard import state
+
+    at.session_state[state.VIEW_KEY] = label
+    return at.run()
+
+
+def click_tab(page, label: str) -> None:
+    """In the browser, click the tab ``label`` below the chart and wait for the run."""
+    page.get_by_role("tab", name=label, exact=True).click()
+    page.wait_for_selector(f"{APP_IDLE}")
+    page.get_by_role("tab", name=label, selected=True).wait_for()
+    page.wait_for_selector(APP_IDLE)

@@ -23,6 +23,7 @@ from tests.dashboard.helpers import (
     leading_number,
     named_data,
     open_page,
+    open_tab,
     switch_to,
 )
 
@@ -149,10 +150,19 @@ def test_page_renders_headline_first_with_unit(scenario_id):
         assert scenario.variable.unit in first.value
     assert at.metric[2].label == "Kind"
     assert "f″(x*)" in at.metric[2].proto.delta
-    # The objective and slope charts, then the sensitivity section's own.
+    # The objective and slope charts above the tabs.
     assert len(at.get("vega_lite_chart")) >= 2
-    # Tables (a), (b) and (c) each offer a CSV.
-    assert len(at.get("download_button")) >= 3
+    # The default tab holds tables (a) and (b), each with a CSV.
+    assert [t.label for t in at.tabs][0] == "Tables"
+    assert len(at.get("download_button")) >= 2
+    _assert_no_float_tails(at)
+    # Goal seek's table (c) has one too, and the derivation its three formulas.
+    open_tab(at, "Goal seek")
+    _assert_clean(at)
+    assert len(at.get("download_button")) >= 1
+    _assert_no_float_tails(at)
+    open_tab(at, "Derivation")
+    _assert_clean(at)
     assert len(at.latex) == 3
     _assert_no_float_tails(at)
 
@@ -266,12 +276,68 @@ def test_infeasible_link_shows_one_sentence_and_the_page_still_works():
     assert at.error[0].value.startswith("No feasible price")
     assert not at.metric
     assert len(at.slider) == 3  # no "your price" without a range
+    open_tab(at, "Derivation")
+    _assert_clean(at)
     assert len(at.latex) == 3  # the derivation is still there
     reset = next(b for b in at.button if b.label == "Reset to defaults")
     reset.click().run()
     _assert_clean(at)
     assert not at.error
     assert at.metric[0].value == "$75.00"
+
+
+# --- tabs below the chart --------------------------------------------------------
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
+def test_every_tab_of_every_page_opens_cleanly_and_alone(scenario_id):
+    at = open_page(scenario_id)
+    labels = [t.label for t in at.tabs]
+    assert labels[:3] == ["Tables", "Goal seek", "Sensitivity"]
+    assert labels[-2:] == ["Saved cases", "Derivation"]
+    headings = {
+        "Goal seek": "Goal seek",
+        "Derivation": "How the optimum is found",
+        "Tables": "Points against the optimum",
+    }
+    for label in labels:
+        open_tab(at, label)
+        _assert_clean(at)
+        assert at.metric[0].label.startswith("Best")  # the headline stays
+        shown = [h.value for h in at.subheader]
+        assert "The curve and its slope" in shown
+        for other, heading in headings.items():
+            if scenario_id == "compound_growth" and other == "Goal seek":
+                continue
+            assert (heading in shown) == (other == label), (label, shown)
+        _assert_no_float_tails(at)
+
+
+def test_only_pages_with_something_to_fit_get_the_fit_tab():
+    assert "Fit to data" in [t.label for t in open_page("headphone_pricing").tabs]
+    assert "Fit to data" in [t.label for t in open_page("study_time").tabs]
+    assert "Fit to data" not in [t.label for t in open_page("single_neuron").tabs]
+
+
+def test_the_open_tab_is_kept_in_the_link_and_a_tampered_one_opens_tables():
+    at = open_page("headphone_pricing", {"view": "Derivation"})
+    _assert_clean(at)
+    assert len(at.latex) == 3
+    assert at.query_params["view"] == "Derivation"
+    for bad in ("derivation", "Nonsense", "", "<script>"):
+        at = open_page("headphone_pricing", {"view": bad})
+        _assert_clean(at)
+        assert not at.latex
+        assert at.subheader[1].value == "Points against the optimum"
+        assert "view" not in at.query_params
+
+
+def test_the_open_tab_is_not_carried_to_another_scenario():
+    at = open_page("headphone_pricing", {"view": "Derivation"})
+    switch_to(at, "fuel_efficiency")
+    _assert_clean(at)
+    assert not at.latex
+    assert any(h.value == "Points against the optimum" for h in at.subheader)
 
 
 def test_reset_restores_every_default():
@@ -313,14 +379,14 @@ def test_compound_growth_rate_that_cannot_double_in_time_is_explained():
 
 def test_goal_seek_lists_both_prices_that_reach_the_target():
     # (p - 20)(1300 - 10 p) = 10,000 has roots p = 30 and p = 120.
-    at = open_page("headphone_pricing")
+    at = open_page("headphone_pricing", {"view": "Goal seek"})
     at.number_input(key="headphone_pricing.seek_target").set_value(10_000.0).run()
-    table = at.table[2].value
+    table = at.table[0].value
     assert list(table["Price"]) == ["$30.00", "$120.00"]
 
 
 def test_goal_seek_out_of_reach_says_so():
-    at = open_page("headphone_pricing")
+    at = open_page("headphone_pricing", {"view": "Goal seek"})
     at.number_input(key="headphone_pricing.seek_target").set_value(40_000.0).run()
     assert any("$30,250" in i.value for i in at.info)
 
@@ -407,10 +473,11 @@ def test_visiting_every_page_in_one_session_never_fails():
 def test_no_query_string_ever_shows_a_traceback(data):
     scenario_id = data.draw(hst.sampled_from(SCENARIO_IDS))
     scenario = scenarios.get(scenario_id)
-    names = [*scenario.param_names, state.YOUR_VALUE_KEY]
+    names = [*scenario.param_names, state.YOUR_VALUE_KEY, state.VIEW_KEY]
     values = hst.one_of(
         hst.floats(allow_nan=True, allow_infinity=True).map(repr),
         hst.sampled_from(["", "abc", "1e400", "-0", "0x10", "1_000", " 5 "]),
+        hst.sampled_from(["Goal seek", "Derivation", "Fit to data", "tables"]),
         hst.integers(-(10**6), 10**6).map(str),
     )
     query = data.draw(hst.dictionaries(hst.sampled_from(names), values, max_size=3))
@@ -424,7 +491,7 @@ def test_every_chart_is_sent_exactly_the_datasets_it_reads(scenario_id):
     # Streamlit redraws a chart in place by swapping its named datasets; one
     # that the compiled view does not read makes the swap fail, and the chart
     # goes on showing the first run's data after every slider move.
-    at = open_page(scenario_id)
+    at = open_page(scenario_id, {"view": "Sensitivity"})
     param = scenarios.get(scenario_id).params[0]
     at.slider(key=param.name).set_value(param.min).run()
     for view in ("Tornado", "One-way sweep", "Two-way heatmap"):

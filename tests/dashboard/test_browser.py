@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 import scenarios
-from tests.dashboard.helpers import APP_IDLE
+from tests.dashboard.helpers import APP_IDLE, click_tab
 
 pytestmark = pytest.mark.browser
 
@@ -192,6 +192,8 @@ def test_loading_a_case_from_its_fragment_moves_the_sliders_and_the_page(page, a
     price = page.locator(FIRST_METRIC).first
     # Lesson defaults: p* = (a / b + c) / 2 = (1300 / 10 + 20) / 2 = 75
     expect(price).to_have_text("$75.00")
+    click_tab(page, "Saved cases")
+    expect(page).to_have_url(f"{app_url}/headphone_pricing?view=Saved+cases")
     page.get_by_label("Case name", exact=True).fill("Lesson defaults")
     page.get_by_role("button", name="Save as case").click()
     expect(page.get_by_text("Saved case “Lesson defaults”.")).to_be_visible()

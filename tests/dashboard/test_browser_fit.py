@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.dashboard.helpers import APP_IDLE
+from tests.dashboard.helpers import APP_IDLE, click_tab
 
 pytestmark = pytest.mark.browser
 
@@ -62,6 +62,7 @@ def test_sales_upload_compares_shapes_and_opens_the_exponential_model(
     from playwright.sync_api import expect
 
     _open(page, f"{app_url}/headphone_pricing")
+    click_tab(page, "Fit to data")
     _upload(page, "Fit demand from your sales data", sales_csv)
     best = page.get_by_role("cell", name="Exponential (best)")
     expect(best).to_be_visible(timeout=60_000)
@@ -79,6 +80,7 @@ def test_sales_upload_compares_shapes_and_opens_the_exponential_model(
     _open(page, f"{app_url}/{href}")
     metric = page.locator("[data-testid='stMetricValue']").first
     expect(metric).to_have_text(price.lstrip("$"), timeout=60_000)
+    click_tab(page, "Fit to data")
     expect(
         page.get_by_role("heading", name="Fit the curve to your data")
     ).to_be_attached()
@@ -89,6 +91,7 @@ def test_study_scores_fit_and_the_button_sets_the_sliders(page, app_url, study_c
     from playwright.sync_api import expect
 
     _open(page, f"{app_url}/study_time")
+    click_tab(page, "Fit to data")
     _upload(page, "Fit the curve to your data", study_csv)
     button = page.get_by_role("button", name="Set the sliders to the fit")
     expect(button).to_be_visible(timeout=60_000)
@@ -119,6 +122,7 @@ def test_a_bad_file_gets_a_sentence_and_the_page_keeps_working(page, app_url, tm
     bad = tmp_path / "scores.csv"
     bad.write_text("hours,score\n1,20\n")
     _open(page, f"{app_url}/study_time")
+    click_tab(page, "Fit to data")
     _upload(page, "Fit the curve to your data", bad)
     expect(page.get_by_text("1 row cannot fit 2 parameters")).to_be_visible(
         timeout=60_000

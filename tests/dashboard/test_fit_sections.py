@@ -8,7 +8,7 @@ import streamlit as st
 from scipy.optimize import curve_fit
 
 from scenarios import fitting
-from tests.dashboard.helpers import leading_number, open_page
+from tests.dashboard.helpers import leading_number, open_page, open_tab
 
 PRICES = np.array([20.0, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120])
 HOURS = np.array([0.0, 1, 2, 3, 4, 6, 8, 10, 12, 15, 20])
@@ -55,6 +55,7 @@ def texts(elements):
 
 
 def upload(at, data, name="data.csv", source_key="whatif_fit_source"):
+    open_tab(at, "Fit to data")
     at.radio(key=source_key).set_value("file").run()
     uploader = at.get("file_uploader")[-1]
     uploader.set_value((name, data, "text/csv"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from scenarios import storage
-from tests.dashboard.helpers import leading_number, open_page, switch_to
+from tests.dashboard.helpers import leading_number, open_page, open_tab, switch_to
 
 PAGE = "own-model"
 HEADPHONES = {
@@ -52,11 +52,20 @@ def test_first_visit_opens_the_headphone_model_at_the_lesson_optimum():
     assert leading_number(shown["f(p)"]) == 30250.0
     assert text_input(at, "om_formula").value == "(p - c)(a - b p)"
     assert [s.label for s in at.sidebar.slider][:3] == ["c", "a", "b"]
-    # the whole shared page follows
-    headers = [h.value for h in at.subheader]
-    for section in ("The curve and its slope", "Goal seek", "Sensitivity",
-                    "Saved models", "How the optimum is found"):  # fmt: skip
-        assert section in headers
+    # the whole shared page follows, the chart above and a section per tab
+    assert "The curve and its slope" in [h.value for h in at.subheader]
+    assert [t.label for t in at.tabs] == [
+        "Tables", "Goal seek", "Sensitivity", "Fit to data", "Saved models",
+        "Derivation",
+    ]  # fmt: skip
+    for tab, section in (("Tables", "Points against the optimum"),
+                         ("Goal seek", "Goal seek"), ("Sensitivity", "Sensitivity"),
+                         ("Fit to data", "Fit the curve to your data"),
+                         ("Saved models", "Saved models"),
+                         ("Derivation", "How the optimum is found")):  # fmt: skip
+        open_tab(at, tab)
+        assert not at.exception
+        assert section in [h.value for h in at.subheader], tab
     assert any("Passed" in s.value for s in at.success)
 
 
@@ -172,6 +181,9 @@ def test_a_name_the_page_uses_itself_is_refused():
     at = open_page(PAGE)
     text_input(at, "om_formula").set_value("your_value p").run()
     assert any("used by the page" in e.value for e in at.error)
+    text_input(at, "om_formula").set_value("view p").run()
+    assert not at.exception
+    assert any("The name view is used by the page" in e.value for e in at.error)
 
 
 def test_sliders_run_from_a_tenth_to_ten_times_the_default():
@@ -181,7 +193,7 @@ def test_sliders_run_from_a_tenth_to_ten_times_the_default():
 
 
 def test_save_open_rename_and_delete_a_model():
-    at = open_page(PAGE)
+    at = open_tab(open_page(PAGE), "Saved models")
     at.sidebar.slider(key="c").set_value(30.0).run()
     at.text_input(key="om_save_name").set_value("Headphones")
     at.button(key="FormSubmitter:om_save_form-Save model").click().run()
@@ -193,7 +205,7 @@ def test_save_open_rename_and_delete_a_model():
     assert saved.spec["params"]["c"] == 30.0
 
     # open it in a fresh session, over another model
-    at = open_page(PAGE)
+    at = open_tab(open_page(PAGE), "Saved models")
     pick(at, "chain")
     at.button(key="om_open").click().run()
     assert not at.exception
@@ -211,7 +223,7 @@ def test_save_open_rename_and_delete_a_model():
 
 def test_a_damaged_saved_model_gets_a_sentence():
     storage.save_model("Broken", {"formula": "x"})
-    at = open_page(PAGE)
+    at = open_tab(open_page(PAGE), "Saved models")
     at.button(key="om_open").click().run()
     assert not at.exception
     assert any("damaged" in e.value for e in at.error)

@@ -28,7 +28,13 @@ from tests.dashboard.conftest import (
     _skip_or_fail,
     _wait_until_healthy,
 )
-from tests.dashboard.helpers import APP_IDLE, ROOT, leading_number, streamlit_command
+from tests.dashboard.helpers import (
+    APP_IDLE,
+    ROOT,
+    click_tab,
+    leading_number,
+    streamlit_command,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -142,7 +148,7 @@ def test_a_case_saved_on_one_replica_shows_on_the_other_and_a_delete_too(tab):
         _open(on_second, f"{second}/cases")
         expect(on_second.get_by_text("No saved cases yet", exact=False)).to_be_visible()
 
-        _open(on_first, f"{first}/headphone_pricing?unit_cost=30")
+        _open(on_first, f"{first}/headphone_pricing?unit_cost=30&view=Saved+cases")
         _save_case(on_first, name)
         expect(on_first.get_by_text(f"Saved case “{name}”.")).to_be_visible()
         _no_exceptions(on_first)
@@ -179,7 +185,7 @@ def test_the_database_stopping_and_starting_mid_session(tab):
 
     with databases.private_server() as server, app_server(server.url, "fault") as app:
         page = tab()
-        _open(page, f"{app}/headphone_pricing")
+        _open(page, f"{app}/headphone_pricing?view=Saved+cases")
         _save_case(page, "Before")
         expect(page.get_by_text("Saved case “Before”.")).to_be_visible()
         price = page.locator(METRIC).first
@@ -202,10 +208,12 @@ def test_the_database_stopping_and_starting_mid_session(tab):
         # The optimum, the charts and the tables keep working.
         assert leading_number(price.inner_text()) == 75.25
         expect(page.locator(CHART).nth(1)).to_be_visible()
+        click_tab(page, "Tables")
         expect(page.locator(TABLE).first).to_be_visible()
         _no_exceptions(page)
 
         # A save meanwhile is refused with a message, not lost silently.
+        click_tab(page, "Saved cases")
         _save_case(page, "During")
         refused = page.get_by_text("Nothing was saved", exact=False)
         expect(refused).to_be_visible()
@@ -220,7 +228,7 @@ def test_the_database_stopping_and_starting_mid_session(tab):
         server.start()
 
         # Saving works again without restarting the app.
-        _open(page, f"{app}/headphone_pricing?unit_cost=40")
+        _open(page, f"{app}/headphone_pricing?unit_cost=40&view=Saved+cases")
         _save_case(page, "After")
         expect(page.get_by_text("Saved case “After”.")).to_be_visible()
         _open(page, f"{app}/cases")
