@@ -839,12 +839,30 @@ def _quick(
                 g, dg, gx[idx], gx[idx + 1], check[idx], check[idx + 1], xtol
             )
             calls += used
-            if not ok.all():
-                return None
             roots = [
                 (r, "Newton on g, sign change confirmed", False, (p, q))
-                for r, p, q in zip(root.tolist(), ra.tolist(), rb.tolist(), strict=True)
+                for r, p, q, good in zip(
+                    root.tolist(), ra.tolist(), rb.tolist(), ok.tolist(), strict=True
+                )
+                if good
             ]
+            if not ok.all():
+
+                def g1(x: float) -> float:
+                    return float(g(np.float64(x)))
+
+                for i in idx[~ok].tolist():
+                    r, used, bracket = _polish(
+                        g1,
+                        float(gx[i]),
+                        float(gx[i + 1]),
+                        float(check[i]),
+                        float(check[i + 1]),
+                        xtol,
+                    )
+                    calls += used
+                    roots.append((r, "brentq on g", False, bracket))
+                roots.sort()
         elif idx.size > 6:
             root, ra, rb, used = _polish_many(
                 g, gx[idx], gx[idx + 1], check[idx], check[idx + 1], xtol

@@ -28,7 +28,14 @@ import numpy as np
 from scipy.optimize import elementwise
 
 from .model import Number, Scenario
-from .roots import BUDGET, NotFiniteError, RootResult, build, find_roots_between
+from .roots import (
+    BUDGET,
+    NotFiniteError,
+    RootResult,
+    build,
+    find_roots,
+    find_roots_between,
+)
 
 SAMPLES = 129
 """Fewest points at which :func:`solve_grid` samples f' to bracket sign changes."""
@@ -128,7 +135,8 @@ def _call(fn, x: Number, params: Mapping[str, Number]) -> np.ndarray:
 
 def domain_of(scenario: Scenario, params: Mapping[str, Number]) -> tuple[float, float]:
     """The feasible interval (lo, hi) for x, or DomainError naming the parameters."""
-    lo, hi = (float(v) for v in scenario.domain(**params))
+    lo, hi = scenario.domain(**params)
+    lo, hi = float(lo), float(hi)
     if not (math.isfinite(lo) and math.isfinite(hi)) or not lo < hi:
         names = scenario.domain_params or scenario.param_names
         reason = (
@@ -182,12 +190,15 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
     f, df, d2f = scenario.f, scenario.df, scenario.d2f
     lo, hi = domain_of(scenario, p)
     width = hi - lo
-    declared = _kink_points(scenario, p, lo, hi)
+    declared = _kink_points(scenario, p, lo, hi) if scenario.kinks else []
     try:
         # f' jumps at a declared kink: each smooth stretch is searched alone.
-        search = find_roots_between(
-            lambda x: df(x, **p), lo, hi, declared, dg=lambda x: d2f(x, **p)
-        )
+        if declared:
+            search = find_roots_between(
+                lambda x: df(x, **p), lo, hi, declared, dg=lambda x: d2f(x, **p)
+            )
+        else:
+            search = find_roots(lambda x: df(x, **p), lo, hi, dg=lambda x: d2f(x, **p))
     except NotFiniteError:
         raise _not_finite(scenario, "derivative") from None
     evaluations = search.function_calls
