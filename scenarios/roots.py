@@ -483,9 +483,16 @@ def _derivative_matrix(n: int) -> np.ndarray:
 
 @cache
 def _chebyshev_values(grid: str, n: int) -> np.ndarray:
-    """T_0..T_{n-1} at the points of a unit grid ("check", or "fine" for n)."""
-    t = _check_unit() if grid == "check" else _fine_unit(n)
-    return np.cos(np.arange(n)[None, :] * np.arccos(np.clip(t, -1.0, 1.0))[:, None])
+    """T_k at the points of a unit grid, one row per k ("check", or "fine" for n).
+
+    Rows, so the first m of them are one contiguous block; the check grid
+    shares one table for every sample count.
+    """
+    if grid == "check":
+        t, n = _check_unit(), SIZES[-1]
+    else:
+        t = _fine_unit(n)
+    return np.cos(np.arange(n)[:, None] * np.arccos(np.clip(t, -1.0, 1.0))[None, :])
 
 
 def _local_bend(c: np.ndarray, grid: str, n: int) -> np.ndarray:
@@ -499,7 +506,7 @@ def _local_bend(c: np.ndarray, grid: str, n: int) -> np.ndarray:
     m = c.size
     c2 = _second_derivative_matrix(m) @ c
     top3 = float(np.abs(_derivative_matrix(m) @ c2).sum())
-    ends = np.abs(_chebyshev_values(grid, n)[:, :m] @ c2)
+    ends = np.abs(c2 @ _chebyshev_values(grid, 0 if grid == "check" else n)[:m])
     h = 2.0 / (ends.size - 1)
     return np.maximum(ends[:-1], ends[1:]) + h * top3
 
