@@ -838,63 +838,10 @@ def _quick(
             single, unclear = _certify(check, local * h * h, margin)
             if unclear.size:
                 return None
-        gx = xs[n0:]
         idx = np.flatnonzero(single)
         values = None
-        if idx.size > 1 and dg is not None:
-            root, ra, rb, ok, used = _polish_newton(
-                g, dg, gx[idx], gx[idx + 1], check[idx], check[idx + 1], xtol
-            )
-            calls += used
-            roots = [
-                (r, "Newton on g, sign change confirmed", False, (p, q))
-                for r, p, q, good in zip(
-                    root.tolist(), ra.tolist(), rb.tolist(), ok.tolist(), strict=True
-                )
-                if good
-            ]
-            if not ok.all():
-
-                def g1(x: float) -> float:
-                    return float(g(np.float64(x)))
-
-                for i in idx[~ok].tolist():
-                    r, used, bracket = _polish(
-                        g1,
-                        float(gx[i]),
-                        float(gx[i + 1]),
-                        float(check[i]),
-                        float(check[i + 1]),
-                        xtol,
-                    )
-                    calls += used
-                    roots.append((r, "brentq on g", False, bracket))
-                roots.sort()
-        elif idx.size > 6:
-            root, ra, rb, used = _polish_many(
-                g, gx[idx], gx[idx + 1], check[idx], check[idx + 1], xtol
-            )
-            calls += used
-            roots = [
-                (r, "Illinois regula falsi on g", False, (p, q))
-                for r, p, q in zip(root.tolist(), ra.tolist(), rb.tolist(), strict=True)
-            ]
-        else:
-
-            def g1(x: float) -> float:
-                return float(g(np.float64(x)))
-
-            for i in idx.tolist():
-                root, used, bracket = _polish(
-                    g1,
-                    float(gx[i]),
-                    float(gx[i + 1]),
-                    float(check[i]),
-                    float(check[i + 1]),
-                    xtol,
-                )
-                calls += used
-                roots.append((root, "brentq on g", False, bracket))
+        roots, used = _polish_cells(g, dg, xs[n0:], check, idx, xtol)
+        calls += used
     k = len(roots)
     return build(
         RootResult,
@@ -917,6 +864,202 @@ def _quick(
         flat=(),
         values=tuple(values) if values is not None and len(values) == k else (),
         ends=(float(v[0]), float(v[-1])),
+    )
+
+
+def _polish_cells(
+    g: Fn, dg: Fn | None, gx: np.ndarray, gv: np.ndarray, idx: np.ndarray, xtol: float
+) -> tuple[list[tuple], int]:
+    """Polish the roots in certified cells ``[gx[i], gx[i + 1]]``, i in ``idx``.
+
+    ``gv`` is the true g at ``gx``, so every cell's sign change is already
+    known: safeguarded Newton (with g') for two or more, Illinois regula falsi
+    for many without g', brentq otherwise. Returns (roots, evaluations).
+    """
+    calls = 0
+    roots: list[tuple] = []
+    if idx.size > 1 and dg is not None:
+        root, ra, rb, ok, used = _polish_newton(
+            g, dg, gx[idx], gx[idx + 1], gv[idx], gv[idx + 1], xtol
+        )
+        calls += used
+        roots = [
+            (r, "Newton on g, sign change confirmed", False, (p, q))
+            for r, p, q, good in zip(
+                root.tolist(), ra.tolist(), rb.tolist(), ok.tolist(), strict=True
+            )
+            if good
+        ]
+        rest = idx[~ok].tolist()
+        how = "brentq on g"
+    elif idx.size > 6:
+        root, ra, rb, used = _polish_many(
+            g, gx[idx], gx[idx + 1], gv[idx], gv[idx + 1], xtol
+        )
+        calls += used
+        return [
+            (r, "Illinois regula falsi on g", False, (p, q))
+            for r, p, q in zip(root.tolist(), ra.tolist(), rb.tolist(), strict=True)
+        ], calls
+    else:
+        rest = idx.tolist()
+        how = "brentq on g"
+    if rest:
+
+        def g1(x: float) -> float:
+            return float(g(np.float64(x)))
+
+        for i in rest:
+            r, used, bracket = _polish(
+                g1, float(gx[i]), float(gx[i + 1]), float(gv[i]), float(gv[i + 1]), xtol
+            )
+            calls += used
+            roots.append((r, how, False, bracket))
+        roots.sort()
+    return roots, calls
+
+
+LEVELS = 5
+"""Deepest halving of the dyadic path (32 pieces of 32 check cells each)."""
+
+
+@cache
+def _level_tables(cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """T_k (k < 65) at a piece's ``cells + 1`` check points, and its unit points."""
+    t = np.linspace(-1.0, 1.0, cells + 1)
+    n = SIZES[-1]
+    table = np.cos(np.arange(n)[:, None] * np.arccos(t)[None, :])
+    return table, _unit_points(n)
+
+
+def _certify_rows(
+    run: np.ndarray, rise: np.ndarray, bound: np.ndarray, margin: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_certify` for many pieces at once, one piece's check run a row."""
+    left, right = run[:, :-1], run[:, 1:]
+    crossing = (left < 0) != (right < 0)
+    monotone = np.abs(rise) > bound + margin[:, None]
+    deep = np.minimum(np.abs(left), np.abs(right)) > bound / 8 + margin[:, None]
+    single = crossing & monotone
+    return single, ~(single | (~crossing & (deep | monotone)))
+
+
+def _dyadic(
+    g: Fn, lo: float, hi: float, xs: np.ndarray, ys: np.ndarray, scale: float, dg
+) -> RootResult | None:
+    """Dyadic pieces at 65 points, every piece of one level in one call of g.
+
+    The whole interval is halved level by level; a piece stays when its
+    coefficients fall to rounding level, its check points bend no more than
+    its interpolant allows (as in :func:`_quick`) and every check cell in it is
+    certified to hold none or one root. Each piece is a run of the check grid,
+    so the samples already taken there do the certifying. A resolved piece
+    with an uncertain cell is halved too: its own scale, and so the rounding
+    margin, is then smaller (as for e^x, tiny at one end). Returns None,
+    leaving g to the full engine, when some piece is still open at
+    ``LEVELS``, g is zero on a piece, or g is not resolved there.
+    """
+    n0, n = SIZES[0], SIZES[-1]
+    total = CHECK_POINTS - 1
+    gx, gv = xs[n0:], ys[n0:]
+    floor = SCALE_FLOOR * scale
+    matrix = _coefficient_matrix(n)
+    d2 = _second_derivative_matrix(n)
+    d1 = _derivative_matrix(n)
+    keep = np.arange(n)
+    calls = xs.size + (SIZES[1] - n0) + (n - SIZES[1])
+    points = n
+    starts = np.array([0, total // 2])  # check-grid index of each open piece
+    done: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # starts, degrees
+    single_cells: list[np.ndarray] = []
+    for level in range(1, LEVELS + 1):
+        cells = total >> level
+        table, unit = _level_tables(cells)
+        a, b = gx[starts], gx[starts + cells]
+        half, mid = 0.5 * (b - a), 0.5 * (a + b)
+        px = mid[:, None] + half[:, None] * unit[None, :]
+        px[:, 0], px[:, -1] = a, b
+        flat_x = px.ravel()
+        with np.errstate(all="ignore"):
+            pv = np.asarray(g(flat_x), dtype=float)
+        if pv.shape != flat_x.shape:
+            pv = np.broadcast_to(pv, flat_x.shape)
+        if not np.isfinite(pv).all():
+            raise NotFiniteError("g is not finite at some sample point")
+        calls += pv.size
+        points += pv.size
+        pv = pv.reshape(px.shape)
+        run = gv[starts[:, None] + np.arange(cells + 1)[None, :]]
+        piece_scale = np.maximum(np.abs(pv).max(axis=1), np.abs(run).max(axis=1))
+        if not piece_scale.all():
+            return None
+        tol = CHOP_TOL * np.maximum(piece_scale, floor)
+        c = pv @ matrix.T
+        big = np.abs(c) > tol[:, None]
+        chopped = ~big[:, -max(4, n // 4) :].any(axis=1)
+        m = np.where(big.any(axis=1), n - np.argmax(big[:, ::-1], axis=1), 1)
+        c = np.where(keep[None, :] < m[:, None], c, 0.0)
+        c2 = c @ d2.T
+        h2 = (2.0 / cells) ** 2
+        bend_h2 = np.abs(c2).sum(axis=1) * h2
+        margin = CHECK_TOL * np.maximum(piece_scale, floor)
+        rise = run[:, 1:] - run[:, :-1]
+        bent = np.abs(rise[:, 1:] - rise[:, :-1]).max(axis=1)
+        ok = chopped & (bent <= bend_h2 + margin)
+        # Certify every cell of the pieces that are resolved.
+        single, unclear = _certify_rows(run, rise, bend_h2[:, None], margin)
+        loose = ok & unclear.any(axis=1)
+        if loose.any():
+            ends = np.abs(c2[loose] @ table)
+            top3 = np.abs(c2[loose] @ d1.T).sum(axis=1)
+            local = np.maximum(ends[:, :-1], ends[:, 1:])
+            local += (2.0 / cells) * top3[:, None]
+            bound = np.broadcast_to(bend_h2[:, None], single.shape).copy()
+            bound[loose] = local * h2
+            single, unclear = _certify_rows(run, rise, bound, margin)
+        settled = ok & ~unclear.any(axis=1)
+        if settled.any():
+            done.append((starts[settled], m[settled] - 1))
+            rows, cols = np.nonzero(single[settled])
+            single_cells.append(starts[settled][rows] + cols)
+        open_ = starts[~settled]
+        if not open_.size:
+            break
+        if level == LEVELS:
+            return None
+        starts = np.concatenate([open_, open_ + (cells >> 1)])
+    else:
+        return None
+    piece_starts = np.concatenate([d[0] for d in done])
+    degrees = np.concatenate([d[1] for d in done])
+    order = np.argsort(piece_starts)
+    piece_starts, degrees = piece_starts[order], degrees[order]
+    idx = np.sort(np.concatenate(single_cells))
+    xtol = 2 * EPS * max(1.0, abs(lo), abs(hi))
+    roots, used = _polish_cells(g, dg, gx, gv, idx, xtol)
+    calls += used
+    k = len(roots)
+    return build(
+        RootResult,
+        lo=lo,
+        hi=hi,
+        roots=tuple([r[0] for r in roots]),
+        refined_by=tuple([r[1] for r in roots]),
+        touching=(False,) * k,
+        brackets=tuple([r[3] for r in roots]),
+        function_calls=calls,
+        resolved=True,
+        flag="resolved",
+        pieces=int(piece_starts.size),
+        degrees=tuple(degrees.tolist()),
+        points=points,
+        check_points=CHECK_POINTS,
+        scale=max(scale, float(_MAX(np.abs(gv)))),
+        breaks=tuple(gx[piece_starts[1:]].tolist()),
+        jumps=(),
+        flat=(),
+        values=(),
+        ends=(float(ys[0]), float(ys[n0 - 1])),
     )
 
 
@@ -1000,6 +1143,10 @@ def _find_roots(g: Fn, lo: float, hi: float, dg: Fn | None, budget: int) -> Root
     quick = _quick(g, lo, hi, xs, ys, scale, dg, seen)
     if quick is not None:
         return quick
+    if len(seen) == len(SIZES) - 1:
+        pieces = _dyadic(g, lo, hi, xs, ys, scale, dg)
+        if pieces is not None:
+            return pieces
     ends = (float(ys[0]), float(ys[n0 - 1]))
     eng = _Engine(g, lo, hi, budget)
     eng.dg = dg
