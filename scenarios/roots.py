@@ -867,6 +867,43 @@ def _quick(
     )
 
 
+def _newton_lean(g: Fn, dg: Fn, a, b, ga, gb, xtol: float):
+    """Plain vectorised Newton from the secant point of each certified cell.
+
+    Each cell holds exactly one root and g is monotone across it, so Newton
+    from inside converges fast; it stops once every step is a millionth of
+    its cell (the next would be below rounding). The result stands only when
+    every root stays in its cell and g changes sign one tolerance either
+    side of it; otherwise None, and the safeguarded :func:`_polish_newton`
+    takes over. Returns (roots, evaluations) like :func:`_polish_cells`.
+    """
+    with np.errstate(all="ignore"):
+        x = b - gb * (b - a) / (gb - ga)
+        tiny = _MAX(np.maximum(xtol, 1e-6 * (b - a)))
+        calls = 0
+        for _ in range(6):
+            step = np.asarray(g(x), dtype=float) / np.asarray(dg(x), dtype=float)
+            calls += 2 * x.size
+            x = x - step
+            if _MAX(np.abs(step)) <= tiny:
+                break
+        else:
+            return None
+    k = x.size
+    lo_x = np.maximum(x - xtol, a)
+    hi_x = np.minimum(x + xtol, b)
+    both = np.asarray(g(np.concatenate([lo_x, hi_x])), dtype=float)
+    calls += 2 * k
+    ca, cb = both[:k], both[k:]
+    if not (((ca <= 0) & (cb >= 0) | (ca >= 0) & (cb <= 0)) & (lo_x <= hi_x)).all():
+        return None
+    how = "Newton on g, sign change confirmed"
+    return [
+        (r, how, False, (p, q))
+        for r, p, q in zip(x.tolist(), lo_x.tolist(), hi_x.tolist(), strict=True)
+    ], calls
+
+
 def _polish_cells(
     g: Fn, dg: Fn | None, gx: np.ndarray, gv: np.ndarray, idx: np.ndarray, xtol: float
 ) -> tuple[list[tuple], int]:
@@ -879,6 +916,9 @@ def _polish_cells(
     calls = 0
     roots: list[tuple] = []
     if idx.size > 1 and dg is not None:
+        lean = _newton_lean(g, dg, gx[idx], gx[idx + 1], gv[idx], gv[idx + 1], xtol)
+        if lean is not None:
+            return lean
         root, ra, rb, ok, used = _polish_newton(
             g, dg, gx[idx], gx[idx + 1], gv[idx], gv[idx + 1], xtol
         )
