@@ -839,8 +839,7 @@ def _quick(
             if unclear.size:
                 return None
         idx = np.flatnonzero(single)
-        values = None
-        roots, used = _polish_cells(g, dg, xs[n0:], check, idx, xtol)
+        roots, used, values = _polish_cells(g, dg, xs[n0:], check, idx, xtol)
         calls += used
     k = len(roots)
     return build(
@@ -892,16 +891,18 @@ def _newton_lean(g: Fn, dg: Fn, a, b, ga, gb, xtol: float):
     k = x.size
     lo_x = np.maximum(x - xtol, a)
     hi_x = np.minimum(x + xtol, b)
-    both = np.asarray(g(np.concatenate([lo_x, hi_x])), dtype=float)
-    calls += 2 * k
-    ca, cb = both[:k], both[k:]
+    # g at the roots comes in the same call, as their residuals.
+    both = np.asarray(g(np.concatenate([lo_x, hi_x, x])), dtype=float)
+    calls += 3 * k
+    ca, cb = both[:k], both[k : 2 * k]
     if not (((ca <= 0) & (cb >= 0) | (ca >= 0) & (cb <= 0)) & (lo_x <= hi_x)).all():
         return None
     how = "Newton on g, sign change confirmed"
-    return [
+    roots = [
         (r, how, False, (p, q))
         for r, p, q in zip(x.tolist(), lo_x.tolist(), hi_x.tolist(), strict=True)
-    ], calls
+    ]
+    return roots, calls, both[2 * k :].tolist()
 
 
 def _polish_cells(
@@ -911,7 +912,8 @@ def _polish_cells(
 
     ``gv`` is the true g at ``gx``, so every cell's sign change is already
     known: safeguarded Newton (with g') for two or more, Illinois regula falsi
-    for many without g', brentq otherwise. Returns (roots, evaluations).
+    for many without g', brentq otherwise. Returns (roots, evaluations, g at
+    the roots or None).
     """
     calls = 0
     roots: list[tuple] = []
@@ -937,10 +939,14 @@ def _polish_cells(
             g, gx[idx], gx[idx + 1], gv[idx], gv[idx + 1], xtol
         )
         calls += used
-        return [
-            (r, "Illinois regula falsi on g", False, (p, q))
-            for r, p, q in zip(root.tolist(), ra.tolist(), rb.tolist(), strict=True)
-        ], calls
+        return (
+            [
+                (r, "Illinois regula falsi on g", False, (p, q))
+                for r, p, q in zip(root.tolist(), ra.tolist(), rb.tolist(), strict=True)
+            ],
+            calls,
+            None,
+        )
     else:
         rest = idx.tolist()
         how = "brentq on g"
@@ -956,7 +962,7 @@ def _polish_cells(
             calls += used
             roots.append((r, how, False, bracket))
         roots.sort()
-    return roots, calls
+    return roots, calls, None
 
 
 LEVELS = 5
@@ -1037,32 +1043,44 @@ def _dyadic(
         c = pv @ matrix.T
         big = np.abs(c) > tol[:, None]
         chopped = ~big[:, -max(4, n // 4) :].any(axis=1)
-        m = np.where(big.any(axis=1), n - np.argmax(big[:, ::-1], axis=1), 1)
-        c = np.where(keep[None, :] < m[:, None], c, 0.0)
-        c2 = c @ d2.T
-        h2 = (2.0 / cells) ** 2
-        bend_h2 = np.abs(c2).sum(axis=1) * h2
-        margin = CHECK_TOL * np.maximum(piece_scale, floor)
-        rise = run[:, 1:] - run[:, :-1]
-        bent = np.abs(rise[:, 1:] - rise[:, :-1]).max(axis=1)
-        ok = chopped & (bent <= bend_h2 + margin)
-        # Certify every cell of the pieces that are resolved.
-        single, unclear = _certify_rows(run, rise, bend_h2[:, None], margin)
-        loose = ok & unclear.any(axis=1)
-        if loose.any():
-            ends = np.abs(c2[loose] @ table)
-            top3 = np.abs(c2[loose] @ d1.T).sum(axis=1)
-            local = np.maximum(ends[:, :-1], ends[:, 1:])
-            local += (2.0 / cells) * top3[:, None]
-            bound = np.broadcast_to(bend_h2[:, None], single.shape).copy()
-            bound[loose] = local * h2
-            single, unclear = _certify_rows(run, rise, bound, margin)
-        settled = ok & ~unclear.any(axis=1)
-        if settled.any():
-            done.append((starts[settled], m[settled] - 1))
-            rows, cols = np.nonzero(single[settled])
-            single_cells.append(starts[settled][rows] + cols)
-        open_ = starts[~settled]
+        if not chopped.any():
+            open_ = starts  # nothing resolved at this level: halve them all
+        else:
+            if not chopped.all():
+                # Only the resolved pieces are checked and certified.
+                c, big, run = c[chopped], big[chopped], run[chopped]
+                piece_scale = piece_scale[chopped]
+            here = starts[chopped]
+            m = np.where(big.any(axis=1), n - np.argmax(big[:, ::-1], axis=1), 1)
+            c = np.where(keep[None, :] < m[:, None], c, 0.0)
+            c2 = c @ d2.T
+            h2 = (2.0 / cells) ** 2
+            bend_h2 = np.abs(c2).sum(axis=1) * h2
+            margin = CHECK_TOL * np.maximum(piece_scale, floor)
+            rise = run[:, 1:] - run[:, :-1]
+            bent = np.abs(rise[:, 1:] - rise[:, :-1]).max(axis=1)
+            ok = bent <= bend_h2 + margin
+            # Certify every cell of the pieces that are resolved.
+            single, unclear = _certify_rows(run, rise, bend_h2[:, None], margin)
+            loose = ok & unclear.any(axis=1)
+            if loose.any():
+                ends = np.abs(c2[loose] @ table)
+                top3 = np.abs(c2[loose] @ d1.T).sum(axis=1)
+                local = np.maximum(ends[:, :-1], ends[:, 1:])
+                local += (2.0 / cells) * top3[:, None]
+                bound = np.broadcast_to(bend_h2[:, None], single.shape).copy()
+                bound[loose] = local * h2
+                single, unclear = _certify_rows(run, rise, bound, margin)
+            settled = ok & ~unclear.any(axis=1)
+            if settled.any():
+                done.append((here[settled], m[settled] - 1))
+                rows, cols = np.nonzero(single[settled])
+                single_cells.append(here[settled][rows] + cols)
+            open_ = (
+                np.concatenate([starts[~chopped], here[~settled]])
+                if not chopped.all()
+                else here[~settled]
+            )
         if not open_.size:
             break
         if level == LEVELS:
@@ -1076,7 +1094,7 @@ def _dyadic(
     piece_starts, degrees = piece_starts[order], degrees[order]
     idx = np.sort(np.concatenate(single_cells))
     xtol = 2 * EPS * max(1.0, abs(lo), abs(hi))
-    roots, used = _polish_cells(g, dg, gx, gv, idx, xtol)
+    roots, used, values = _polish_cells(g, dg, gx, gv, idx, xtol)
     calls += used
     k = len(roots)
     return build(
@@ -1098,7 +1116,7 @@ def _dyadic(
         breaks=tuple(gx[piece_starts[1:]].tolist()),
         jumps=(),
         flat=(),
-        values=(),
+        values=tuple(values) if values is not None else (),
         ends=(float(ys[0]), float(ys[n0 - 1])),
     )
 
