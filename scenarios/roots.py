@@ -756,6 +756,11 @@ def _quick(
         c = _coefficient_matrix(n) @ v
         a = np.abs(c).tolist()
         if max(a[-max(4, n // 4) :]) > tol:
+            if seen is not None and max(a[-max(4, n // 4) :]) > FAR * scale:
+                # Far from rounding level: no single piece will do, so the
+                # dyadic path starts two halvings down (None marks this).
+                seen.append(None)
+                return None
             continue
         m = n
         while m and a[m - 1] <= tol:
@@ -966,6 +971,8 @@ def _polish_cells(
 
 
 LEVELS = 5
+FAR = 1e-2
+"""A coefficient tail above this fraction of the scale is far from resolved."""
 """Deepest halving of the dyadic path (32 pieces of 32 check cells each)."""
 
 
@@ -991,7 +998,14 @@ def _certify_rows(
 
 
 def _dyadic(
-    g: Fn, lo: float, hi: float, xs: np.ndarray, ys: np.ndarray, scale: float, dg
+    g: Fn,
+    lo: float,
+    hi: float,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    scale: float,
+    dg: Fn | None,
+    seen: list,
 ) -> RootResult | None:
     """Dyadic pieces at 65 points, every piece of one level in one call of g.
 
@@ -1013,12 +1027,15 @@ def _dyadic(
     d2 = _second_derivative_matrix(n)
     d1 = _derivative_matrix(n)
     keep = np.arange(n)
-    calls = xs.size + (SIZES[1] - n0) + (n - SIZES[1])
-    points = n
-    starts = np.array([0, total // 2])  # check-grid index of each open piece
+    taken = sum(item[0].size for item in seen if item is not None)
+    calls = xs.size + taken
+    points = n0 + taken
+    first = 2 if seen[-1] is None else 1
+    # Check-grid index where each open piece starts.
+    starts = np.arange(1 << first) * (total >> first)
     done: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # starts, degrees
     single_cells: list[np.ndarray] = []
-    for level in range(1, LEVELS + 1):
+    for level in range(first, LEVELS + 1):
         cells = total >> level
         table, unit = _level_tables(cells)
         a, b = gx[starts], gx[starts + cells]
@@ -1201,8 +1218,8 @@ def _find_roots(g: Fn, lo: float, hi: float, dg: Fn | None, budget: int) -> Root
     quick = _quick(g, lo, hi, xs, ys, scale, dg, seen)
     if quick is not None:
         return quick
-    if len(seen) == len(SIZES) - 1:
-        pieces = _dyadic(g, lo, hi, xs, ys, scale, dg)
+    if len(seen) == len(SIZES) - 1 or (seen and seen[-1] is None):
+        pieces = _dyadic(g, lo, hi, xs, ys, scale, dg, seen)
         if pieces is not None:
             return pieces
     ends = (float(ys[0]), float(ys[n0 - 1]))
@@ -1215,7 +1232,7 @@ def _find_roots(g: Fn, lo: float, hi: float, dg: Fn | None, budget: int) -> Root
     eng._keep(xs[:n0], v)
     eng._keep(xs[n0:], check_g)
     # The whole interval starts from the samples the quick path already took.
-    for x_new, g_new, v_all in seen:
+    for x_new, g_new, v_all in filter(None, seen):
         eng.calls += x_new.size
         eng.points += x_new.size
         eng._keep(x_new, g_new)
