@@ -9,7 +9,10 @@ Chebfun's ideas, written here from scratch with numpy:
    a piece that needs more than about 50 coefficients is split in half;
 2. check every piece against g at ``CHECK_POINTS`` evenly spaced points of the
    whole interval, so a feature narrower than the Chebyshev samples (a narrow
-   well or spike) forces a split instead of slipping through;
+   well or spike) forces a split instead of slipping through; most smooth g
+   are settled on dyadic pieces (halves, quarters, ...) whose check points,
+   already sampled, certify every cell, all pieces of a level sampled in one
+   call of g; the rest go to the adaptive splitting below;
 3. the roots of each piece's interpolant are bracketed on a fine grid, each
    cell certified by a bound on p'' (global, or cell by cell where that is
    loose) to hold none or one; otherwise they are the eigenvalues of its
