@@ -144,3 +144,25 @@ def test_goal_seek_at_a_peak_touches_once_and_inflection_table_uses_the_engine()
 
     result = curvature(scenarios.get("fuel_efficiency"))
     assert result.search is not None and result.search.resolved
+
+
+def test_pieces_tile_the_interval_and_hold_every_root():
+    # cos(10 x) on [0, 10] needs several pieces: zero at (pi/2 + j pi) / 10.
+    result = find_roots(
+        lambda x: np.cos(10 * x), 0.0, 10.0, dg=lambda x: -10 * np.sin(10 * x)
+    )
+    expected = [(math.pi / 2 + j * math.pi) / 10 for j in range(32)]
+    assert result.resolved and result.pieces > 1
+    assert len(result.degrees) == result.pieces
+    assert list(result.breaks) == sorted(result.breaks)
+    assert all(0.0 < b < 10.0 for b in result.breaks)
+    assert len(result.roots) == len(expected)
+    assert all(close(r, e) for r, e in zip(result.roots, expected, strict=True))
+    # g at each root comes back as its residual, at rounding level.
+    assert len(result.values) == len(result.roots)
+    assert max(abs(v) for v in result.values) < 1e-13
+
+
+def test_exp_with_a_huge_range_has_no_root_and_is_resolved():
+    result = find_roots(np.exp, 0.0, 50.0, dg=np.exp)
+    assert result.resolved and result.roots == ()
