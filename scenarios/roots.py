@@ -32,6 +32,7 @@ rounding level (a jump, noise), the result says so with ``resolved=False``.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -298,7 +299,7 @@ def find_roots(
     comes back unresolved with no roots.
     """
     try:
-        return _find_roots(g, lo, hi, dg, budget)
+        return _with_exact_ends(_find_roots(g, lo, hi, dg, budget))
     except _Unrepeatable:
         return RootResult(
             lo=float(lo),
@@ -316,6 +317,45 @@ def find_roots(
             check_points=CHECK_POINTS,
             scale=math.nan,
         )
+
+
+def _with_exact_ends(result: RootResult) -> RootResult:
+    """``result`` with an end of the interval where g is exactly zero as a root.
+
+    The search paths look for sign changes and touching points inside the
+    interval; an end where g(x) == 0 holds is a root all the same (g = f - target
+    at a domain end that meets the target, f' = 0 at an end).
+    """
+    if result.ends is None:
+        return result
+    roots = list(result.roots)
+    extra = [
+        x
+        for x, v in zip((result.lo, result.hi), result.ends, strict=True)
+        if v == 0.0
+        and x not in roots
+        and not any(a <= x <= b for a, b in result.flat)
+    ]
+    if not extra:
+        return result
+    rows = list(
+        zip(roots, result.refined_by, result.touching, result.brackets, strict=True)
+    )
+    values = list(result.values)
+    keep_values = len(values) == len(roots)
+    for x in extra:
+        rows.append((x, "exact", False, None))
+        values.append(0.0)
+    order = sorted(range(len(rows)), key=lambda i: rows[i][0])
+    rows = [rows[i] for i in order]
+    return replace(
+        result,
+        roots=tuple(r[0] for r in rows),
+        refined_by=tuple(r[1] for r in rows),
+        touching=tuple(r[2] for r in rows),
+        brackets=tuple(r[3] for r in rows),
+        values=tuple(values[i] for i in order) if keep_values else result.values,
+    )
 
 
 def _find_roots(g: Fn, lo: float, hi: float, dg: Fn | None, budget: int) -> RootResult:

@@ -74,6 +74,26 @@ ROOT_CASES = [
     _row(
         ROOT_KEYS, "root_at_upper_end", lambda x: 3.0 - x, None, (1.0, 3.0), [3.0], True
     ),
+    # 1 - e^(-x) is exactly 0 at x = 0, the lower end, and positive after it.
+    _row(
+        ROOT_KEYS,
+        "curved_root_at_lower_end",
+        lambda x: 1.0 - np.exp(-x),
+        None,
+        (0.0, 24.0),
+        [0.0],
+        True,
+    ),
+    # sin x on [0, 10]: 0 (the lower end, exactly), pi, 2 pi and 3 pi.
+    _row(
+        ROOT_KEYS,
+        "sine_from_zero",
+        np.sin,
+        np.cos,
+        (0.0, 10.0),
+        [0.0, PI, 2 * PI, 3 * PI],
+        True,
+    ),
     # e^x - 10^10 = 0 at x = 10 ln 10; g spans 22 orders of magnitude.
     _row(
         ROOT_KEYS,

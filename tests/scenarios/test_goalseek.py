@@ -45,3 +45,10 @@ def test_seek_param_out_of_reach_says_so():
     sc = scenarios.get("compound_growth")
     with pytest.raises(SeekError, match="annual rate"):
         scenarios.seek_param(sc, "annual_rate", 1e12, at=10)
+
+
+def test_a_target_met_exactly_at_the_lower_end_is_found():
+    # study_time with no fatigue cost: f(h) = 10 (1 - e^(-h)) is 0 at h = 0 only.
+    sc = scenarios.get("study_time")
+    params = {"max_score": 10, "learning_speed": 1, "fatigue_cost": 0}
+    assert scenarios.seek(sc, 0.0, params) == [0.0]
