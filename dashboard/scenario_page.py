@@ -710,7 +710,10 @@ SECTIONS: list[Section | Tab] = [
     headline,
     growth_section,
     chart_section,
-    Tab("Tables", (points_section, what_if_section, inflections_section)),
+    # What if has its own tab: one table in the default view is a cheaper
+    # redraw on every slider move than two.
+    Tab("Tables", (points_section, inflections_section)),
+    Tab("What if", (what_if_section,)),
     Tab("Goal seek", (goal_seek_section,)),
     Tab("Sensitivity", (sensitivity_section,)),
     Tab("Fit to data", (demand_fit_section,), has_fit),

@@ -152,9 +152,11 @@ def test_page_renders_headline_first_with_unit(scenario_id):
     assert "f″(x*)" in at.metric[2].proto.delta
     # The objective and slope charts above the tabs.
     assert len(at.get("vega_lite_chart")) >= 2
-    # The default tab holds tables (a) and (b), each with a CSV.
-    assert [t.label for t in at.tabs][0] == "Tables"
-    assert len(at.get("download_button")) >= 2
+    # Table (a) in the default tab and (b) in its own, each with a CSV.
+    assert [t.label for t in at.tabs][:2] == ["Tables", "What if"]
+    assert len(at.get("download_button")) == 1  # the points table's
+    open_tab(at, "What if")
+    assert len(at.get("download_button")) == 1  # the what-if table's
     _assert_no_float_tails(at)
     # Goal seek's table (c) has one too, and the derivation its three formulas.
     open_tab(at, "Goal seek")
@@ -293,9 +295,10 @@ def test_infeasible_link_shows_one_sentence_and_the_page_still_works():
 def test_every_tab_of_every_page_opens_cleanly_and_alone(scenario_id):
     at = open_page(scenario_id)
     labels = [t.label for t in at.tabs]
-    assert labels[:3] == ["Tables", "Goal seek", "Sensitivity"]
+    assert labels[:4] == ["Tables", "What if", "Goal seek", "Sensitivity"]
     assert labels[-2:] == ["Saved cases", "Derivation"]
     headings = {
+        "What if": "What if: your settings against the defaults",
         "Goal seek": "Goal seek",
         "Derivation": "How the optimum is found",
         "Tables": "Points against the optimum",
@@ -411,8 +414,8 @@ def test_points_table_scores_references_and_your_value_against_the_optimum():
 
 
 def test_what_if_table_compares_current_settings_with_defaults():
-    at = open_page("headphone_pricing", {"unit_cost": "30"})
-    table = at.table[1].value.set_index("Quantity")
+    at = open_page("headphone_pricing", {"unit_cost": "30", "view": "What if"})
+    table = at.table[0].value.set_index("Quantity")
     assert table.loc["Unit cost", "Change"] == "+$10.00"
     assert table.loc["Best price", "Current"] == "$80.00"
     assert table.loc["Kind", "Change"] == "same"

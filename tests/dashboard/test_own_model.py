@@ -55,10 +55,11 @@ def test_first_visit_opens_the_headphone_model_at_the_lesson_optimum():
     # the whole shared page follows, the chart above and a section per tab
     assert "The curve and its slope" in [h.value for h in at.subheader]
     assert [t.label for t in at.tabs] == [
-        "Tables", "Goal seek", "Sensitivity", "Fit to data", "Saved models",
-        "Derivation",
+        "Tables", "What if", "Goal seek", "Sensitivity", "Fit to data",
+        "Saved models", "Derivation",
     ]  # fmt: skip
     for tab, section in (("Tables", "Points against the optimum"),
+                         ("What if", "What if: your settings against the defaults"),
                          ("Goal seek", "Goal seek"), ("Sensitivity", "Sensitivity"),
                          ("Fit to data", "Fit the curve to your data"),
                          ("Saved models", "Saved models"),
