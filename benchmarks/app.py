@@ -41,20 +41,16 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from streamlit.util import calc_hash  # noqa: E402
 
 import scenarios  # noqa: E402
-from tests.dashboard.helpers import APP, APP_IDLE, streamlit_command  # noqa: E402
+from tests.dashboard.helpers import (  # noqa: E402
+    APP,
+    APP_IDLE,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    streamlit_command,
+)
 
 TOY = ROOT / "benchmarks" / "toy_app.py"
 RESULTS = ROOT / "benchmarks" / "results" / "app.json"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TARGET_RATIO = 1.5
 """Slider-to-settled on a scenario page, and a deep link's cold start, vs the toy."""
 METRIC = "[data-testid='stMetricValue']"
@@ -254,7 +250,7 @@ def browser_timings(
     out: dict[str, object] = {"slider_ms": {}, "cold_start_s": {}}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
         )
         try:
             cold_toy, cold_deep = [], []

@@ -47,19 +47,14 @@ sys.path.insert(0, str(ROOT))
 
 import streamlit  # noqa: E402
 
-from tests.dashboard.helpers import APP_IDLE, streamlit_command  # noqa: E402
+from tests.dashboard.helpers import (  # noqa: E402
+    APP_IDLE,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    streamlit_command,
+)
 
 RESULTS = ROOT / "benchmarks" / "results" / "load.json"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LEVELS = (1, 5, 10, 20)
 PRESSES = 20
 PAGE = "/headphone_pricing"
@@ -277,7 +272,7 @@ async def measure(url: str, pid: int, levels: tuple[int, ...], presses: int):
     try:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_ARGS
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
             )
             try:
                 # Warm-up, not reported: the first visit compiles and caches.

@@ -10,7 +10,6 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -18,6 +17,8 @@ import pytest
 from tests.dashboard.helpers import (  # noqa: F401
     APP,
     APP_IDLE,
+    CHROMIUM,
+    CHROMIUM_ARGS,
     ROOT,
     leading_number,
     open_page,
@@ -26,16 +27,6 @@ from tests.dashboard.helpers import (  # noqa: F401
 )
 
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 # --- the browser ----------------------------------------------------------------

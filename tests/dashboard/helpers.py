@@ -13,6 +13,18 @@ from streamlit.util import calc_hash
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "app.py"
 APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's chromium, which Playwright drives for the browser tests and benchmarks."""
+# Without the networking flags Chromium keeps trying hosts this machine cannot reach.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def streamlit_command(port: int, app: Path = APP) -> list[str]:
