@@ -10,6 +10,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -53,30 +54,40 @@ def app_url(tmp_path_factory) -> Iterator[str]:
     """
     if not CHROMIUM.exists():
         _skip_or_fail(f"{CHROMIUM} not found; install Debian's chromium package")
+    env = {
+        **os.environ,
+        "SCENARIOS_DB": str(tmp_path_factory.mktemp("db") / "cases.sqlite3"),
+    }
+    with serve(env, "streamlit") as url:
+        yield url
+
+
+@contextmanager
+def serve(env: dict[str, str], name: str) -> Iterator[str]:
+    """``streamlit run dashboard/app.py`` on a free 127.0.0.1 port; yields its URL.
+
+    The server's output goes to ``test-artifacts/<name>.log``.
+    """
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit.log", "w")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(
-        streamlit_command(port),
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "SCENARIOS_DB": str(tmp_path_factory.mktemp("db") / "cases.sqlite3"),
-        },
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(url, server)
-        yield url
-    finally:
-        server.terminate()
+    with open(ARTIFACTS / f"{name}.log", "w") as log:
+        server = subprocess.Popen(
+            streamlit_command(port),
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
         try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+            _wait_until_healthy(url, server)
+            yield url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 def _wait_until_healthy(url: str, server: subprocess.Popen) -> None:

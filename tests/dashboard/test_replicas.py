@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -24,16 +23,13 @@ from tests.dashboard.conftest import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
-    _free_port,
     _skip_or_fail,
-    _wait_until_healthy,
+    serve,
 )
 from tests.dashboard.helpers import (
     APP_IDLE,
-    ROOT,
     click_tab,
     leading_number,
-    streamlit_command,
 )
 
 pytestmark = pytest.mark.browser
@@ -49,32 +45,14 @@ SAVE = "Save as case"
 @contextmanager
 def app_server(url: URL, name: str) -> Iterator[str]:
     """``streamlit run dashboard/app.py`` with saved work at ``url``."""
-    port = _free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in ("SCENARIOS_DB", "SCENARIOS_DATABASE_URL")
     }
     env["SCENARIOS_DATABASE_URL"] = url.render_as_string(hide_password=False)
-    with open(ARTIFACTS / f"streamlit-{name}.log", "w") as log:
-        server = subprocess.Popen(
-            streamlit_command(port),
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        address = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_healthy(address, server)
-            yield address
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+    with serve(env, f"streamlit-{name}") as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
