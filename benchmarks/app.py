@@ -10,7 +10,9 @@ machine, so nothing here asserts on them. The targets are ratios to the peer,
 - **Slider to settled**: in headless Chromium, from an ArrowRight key press on
   a page's first slider until the metrics (or, on a page without any, the main
   text) have changed and the app reports ``data-test-script-state='notRunning'``.
-  The dashboard's pages and the toy app are measured in turn, page by page.
+  The toy app stays open in a second tab; each press on a dashboard page
+  follows one on the toy, so each page's ratio compares presses made in the
+  same spell of the machine, whose speed drifts over a run.
 - **AppTest rerun**: median wall time of ``set_value(...).run()`` on the same
   slider, stepping through distinct values so every rerun computes afresh.
 - **Cold start**: from spawning ``streamlit run`` until the first metric is
@@ -195,48 +197,80 @@ _SETTLED = f"""([old]) => {{
 }}"""
 
 
-def _presses(page, url: str, target: Target, count: int) -> list[float] | None:
-    """Milliseconds from each key press to the changed, settled page."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+class _Slider:
+    """One open page and the slider thumb pressed on it."""
 
-    page.goto(f"{url}{target.path}")
-    try:
-        # The app reads "notRunning" before its first run starts: wait for the
-        # slider itself. A tool page may have none (the cases page).
-        page.wait_for_selector(
-            target.slider,
-            state="attached",
-            timeout=20_000 if target.kind == "tool" else 120_000,
-        )
-    except PlaywrightTimeout:
-        return None
-    page.wait_for_selector(APP_IDLE, timeout=120_000)
-    page.wait_for_timeout(300)
-    page.wait_for_selector(APP_IDLE)
-    thumb = page.locator(target.slider).first
-    # A slider in a collapsed expander (the compare page) needs it open first.
-    folded = thumb.locator("xpath=ancestor::details[not(@open)]")
-    if folded.count():
-        folded.first.locator("summary").click()
+    def __init__(self, page, url: str, target: Target) -> None:
+        self.page, self.target, self.key = page, target, "ArrowRight"
+        self.ready = self._open(url)
+
+    def _open(self, url: str) -> bool:
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        page, target = self.page, self.target
+        page.goto(f"{url}{target.path}")
+        try:
+            # The app reads "notRunning" before its first run starts: wait for
+            # the slider itself. A tool page may have none (the cases page).
+            page.wait_for_selector(
+                target.slider,
+                state="attached",
+                timeout=20_000 if target.kind == "tool" else 120_000,
+            )
+        except PlaywrightTimeout:
+            return False
+        page.wait_for_selector(APP_IDLE, timeout=120_000)
+        page.wait_for_timeout(300)
         page.wait_for_selector(APP_IDLE)
-    times = []
-    key = "ArrowRight"
-    for _ in range(count):
+        self.thumb = page.locator(target.slider).first
+        # A slider in a collapsed expander (the compare page) needs it open.
+        folded = self.thumb.locator("xpath=ancestor::details[not(@open)]")
+        if folded.count():
+            folded.first.locator("summary").click()
+            page.wait_for_selector(APP_IDLE)
+        return True
+
+    def press(self) -> float | None:
+        """Milliseconds from one key press to the changed, settled page."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        page, thumb = self.page, self.thumb
+        page.bring_to_front()
         before = page.evaluate(_WATCHED)
+        # Walk to one end of the slider, then back to the other.
         if thumb.evaluate("e => Number(e.value) >= Number(e.max)"):
-            key = "ArrowLeft"
+            self.key = "ArrowLeft"
+        elif thumb.evaluate("e => Number(e.value) <= Number(e.min)"):
+            self.key = "ArrowRight"
         thumb.focus()
         start = time.perf_counter()
-        page.keyboard.press(key)
+        page.keyboard.press(self.key)
         try:
             page.wait_for_function(_SETTLED, arg=[before], timeout=30_000)
         except PlaywrightTimeout:
-            print(f"  {target.name}: a key press changed nothing; page skipped")
+            print(f"  {self.target.name}: a key press changed nothing; page skipped")
             return None
-        times.append(1000 * (time.perf_counter() - start))
+        elapsed = 1000 * (time.perf_counter() - start)
         # Let the browser finish drawing before the next press.
         page.wait_for_timeout(150)
-    return times
+        return elapsed
+
+
+def _paired_presses(
+    toy: _Slider, other: _Slider, count: int
+) -> tuple[list[float], list[float] | None]:
+    """``count`` presses on each, alternating toy and page, so drift hits both."""
+    toy_times: list[float] = []
+    times: list[float] = []
+    for _ in range(count):
+        first = toy.press()
+        second = other.press()
+        if first is not None:
+            toy_times.append(first)
+        if second is None:
+            return toy_times, None
+        times.append(second)
+    return toy_times, times
 
 
 def browser_timings(
@@ -247,7 +281,7 @@ def browser_timings(
         return None
     from playwright.sync_api import sync_playwright
 
-    out: dict[str, object] = {"slider_ms": {}, "cold_start_s": {}}
+    out: dict[str, object] = {"slider_ms": {}, "toy_paired_ms": {}, "cold_start_s": {}}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
@@ -267,19 +301,30 @@ def browser_timings(
                 urls = {k: f"http://127.0.0.1:{p}" for k, p in ports.items()}
                 for url in urls.values():
                     _wait_healthy(url)
-                page = browser.new_page(viewport={"width": 1280, "height": 800})
-                toy = next(t for t in pages if t.kind == "toy")
-                # The toy app in turn with each page, so drift hits both alike.
+                viewport = {"width": 1280, "height": 800}
+                toy_page = browser.new_page(viewport=viewport)
+                page = browser.new_page(viewport=viewport)
+                toy = _Slider(
+                    toy_page, urls["toy"], next(t for t in pages if t.kind == "toy")
+                )
+                # Each page's presses alternate with presses on the toy app in
+                # a second tab, so a slower spell of the machine hits both.
                 toy_runs: list[float] = []
                 for target in pages:
                     if target.kind == "toy":
                         continue
-                    toy_runs += _presses(page, urls["toy"], toy, presses) or []
-                    out["slider_ms"][target.name] = _presses(
-                        page, urls["app"], target, presses
+                    other = _Slider(page, urls["app"], target)
+                    paired, times = (
+                        _paired_presses(toy, other, presses)
+                        if other.ready
+                        else ([], None)
                     )
+                    toy_runs += paired
+                    out["slider_ms"][target.name] = times
+                    out["toy_paired_ms"][target.name] = paired
                     print(f"  browser: {target.name} done", flush=True)
                 out["slider_ms"]["toy app"] = toy_runs
+                toy_page.close()
                 page.close()
             finally:
                 for server in servers.values():
@@ -322,10 +367,14 @@ def main() -> None:
 
     toy_rerun = rerun["toy app"]
     slider = browser["slider_ms"] if browser else {}
-    toy_slider = _median(slider.get("toy app"))
+    paired = browser["toy_paired_ms"] if browser else {}
+    # Each page against the toy presses made alternately with its own.
+    toy_for = {name: _median(times) for name, times in paired.items()}
+    toy_for["toy app"] = _median(slider.get("toy app"))
     header = (
         "page",
         "slider→settled",
+        "toy, same spell",
         "× toy",
         "range",
         "AppTest rerun",
@@ -334,18 +383,19 @@ def main() -> None:
     rows = []
     for t in pages:
         times = slider.get(t.name)
-        med = _median(times)
+        med, toy_med = _median(times), toy_for.get(t.name)
         rows.append(
             (
                 t.name,
                 "—" if med is None else f"{med:.0f} ms",
-                "—" if t.kind == "toy" else _ratio(med, toy_slider),
+                "—" if toy_med is None else f"{toy_med:.0f} ms",
+                "—" if t.kind == "toy" else _ratio(med, toy_med),
                 "—" if not times else f"{min(times):.0f}–{max(times):.0f} ms",
                 "—" if rerun[t.name] is None else f"{rerun[t.name]:.1f} ms",
                 "—" if t.kind == "toy" else _ratio(rerun[t.name], toy_rerun),
             )
         )
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(6)]
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(7)]
     line = "  ".join(
         f"{{:<{w}}}" if i == 0 else f"{{:>{w}}}" for i, w in enumerate(widths)
     )
@@ -353,10 +403,13 @@ def main() -> None:
     print(line.format(*("-" * w for w in widths)))
     for row in rows:
         print(line.format(*row))
-    scenario_ratios = [
-        _median(slider.get(t.name)) / toy_slider
+    ratios = {
+        t.name: _median(slider[t.name]) / toy_for[t.name]
         for t in pages
-        if t.kind == "scenario" and slider.get(t.name) and toy_slider
+        if t.kind != "toy" and slider.get(t.name) and toy_for.get(t.name)
+    }
+    scenario_ratios = [
+        ratios[t.name] for t in pages if t.kind == "scenario" and t.name in ratios
     ]
     cold = browser["cold_start_s"] if browser else {}
     cold_toy, cold_deep = _median(cold.get("toy app")), _median(cold.get(DEEP_LINK))
@@ -377,17 +430,14 @@ def main() -> None:
         json.dumps(
             {
                 "slider_to_settled_ms": slider,
+                "toy_presses_paired_with_each_page_ms": paired,
                 "slider_to_settled_median_ms": {
                     k: _median(v) for k, v in slider.items()
                 },
                 "apptest_rerun_median_ms": rerun,
                 "cold_start_s": cold,
                 "ratios_to_toy": {
-                    "slider_to_settled": {
-                        t.name: (_median(slider.get(t.name)) or 0) / toy_slider
-                        for t in pages
-                        if t.kind != "toy" and slider.get(t.name) and toy_slider
-                    },
+                    "slider_to_settled": ratios,
                     "apptest_rerun": {
                         t.name: rerun[t.name] / toy_rerun
                         for t in pages

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +27,7 @@ from typing import Any
 import altair as alt
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from altair.utils import schemapi
 from streamlit.elements.vega_charts import _altair_globals_lock
 
@@ -49,12 +49,14 @@ OBJECTIVE_HEIGHT = 300
 SLOPE_HEIGHT = 170
 ABOVE, BELOW = -13.0, 13.0
 """A label's preferred offset from its point, in pixels to the label's middle."""
+HOVER_DATA = "hover"
+"""The dataset of pointer snap targets: see :func:`hover_frame`."""
 HOVER = "hover_f"
 """The objective panel's pointer selection: the nearest sample of the curve."""
 READOUT = "pointer_readout"
 """Vega mark name of the hover tangent's readout (its SVG group's class)."""
-HOVER_STRIDE = 3
-"""The pointer snaps to every third curve sample, about 130 across the range.
+HOVER_STRIDE = 4
+"""The pointer snaps to every fourth curve sample, 100 across the range.
 
 Each snap target is an SVG symbol plus a Voronoi cell that the browser redraws
 on every slider move; all 400 samples would double the chart's DOM.
@@ -82,16 +84,48 @@ class MainChart:
 
 
 def curve_frame(scenario: Scenario, curve: Curve) -> pd.DataFrame:
-    """The sampled curve with its tooltip text."""
+    """The sampled curve, numbers only: both panels draw their line from it."""
+    return pd.DataFrame({"x": curve.x, "f": curve.value, "df": curve.derivative})
+
+
+def hover_frame(scenario: Scenario, curve: Curve) -> pd.DataFrame:
+    """Every :data:`HOVER_STRIDE`-th sample, with all the pointer draws there.
+
+    Per row: the sample, its text, the readout, and the ends of the tangent
+    at that sample (``tx0, tf0`` to ``tx1, tf1``), at most
+    :data:`TANGENT_SHARE` of the width either side and cut where it would
+    leave the curve's own x or y range, so it never stretches the scales.
+    Worked out here once per parameter set, the browser only filters rows.
+    """
+    x, f, df = curve.x, curve.value, curve.derivative
+    (x_lo, x_hi), (f_lo, f_hi) = (x.min(), x.max()), (f.min(), f.max())
+    keep = slice(1, None, HOVER_STRIDE)
+    x, f, df = x[keep], f[keep], df[keep]
+    h = TANGENT_SHARE * (x_hi - x_lo)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        to_low, to_high = (f_lo - f) / df, (f_hi - f) / df
+    flat = df == 0
+    back = np.maximum(-h, x_lo - x)
+    back = np.where(flat, back, np.maximum(back, np.minimum(to_low, to_high)))
+    ahead = np.minimum(h, x_hi - x)
+    ahead = np.where(flat, ahead, np.minimum(ahead, np.maximum(to_low, to_high)))
     var, unit = scenario.variable, scenario.objective_unit
+    slope = fmt.with_unit("slope f′", fmt.slope_unit(scenario))
+    readout = [
+        f"{var.label} {fmt.quantity(a, var.unit)} · {scenario.objective_label} "
+        f"{fmt.quantity(b, unit)} · {slope} {fmt.signed(c)}"
+        for a, b, c in zip(x.tolist(), f.tolist(), df.tolist(), strict=True)
+    ]
     return pd.DataFrame(
         {
-            "x": curve.x,
-            "f": curve.value,
-            "df": curve.derivative,
-            "x_text": [fmt.quantity(v, var.unit) for v in curve.x],
-            "f_text": [fmt.quantity(v, unit) for v in curve.value],
-            "df_text": [fmt.signed(v) for v in curve.derivative],
+            "x": x,
+            "f": f,
+            "df": df,
+            "readout": readout,
+            "tx0": x + back,
+            "tf0": f + df * back,
+            "tx1": x + ahead,
+            "tf1": f + df * ahead,
         }
     )
 
@@ -253,119 +287,83 @@ def _x(scenario: Scenario, labels: bool) -> alt.X:
 
 
 def _hover_selection(name: str) -> alt.Parameter:
-    """The curve sample nearest the pointer, picked in the browser."""
+    """The hover sample nearest the pointer, picked in the browser."""
     return alt.selection_point(
         name=name, on="pointerover", nearest=True, fields=["x"], empty=False
     )
 
 
-def _hover_layers(
-    data: alt.Data, x: alt.X, y: alt.Y, tooltip: list, name: str
-) -> list[alt.Chart]:
-    """A dotted rule that follows the pointer, with the curve's tooltip."""
+def _hover_layers(x: alt.X, y: alt.Y, name: str) -> list[alt.Chart]:
+    """Invisible snap targets on the hover samples, and a rule at the chosen one.
+
+    The readout above the top panel gives the figures, so the targets carry
+    no tooltip: a tooltip per target is text built for every sample.
+    """
     hover = _hover_selection(name)
+    data = alt.Data(name=HOVER_DATA)
     rule = (
         alt.Chart(data)
         .mark_rule(color=REFERENCE, strokeDash=[2, 2])
-        .encode(x=x)
+        .encode(x=x, tooltip=NO_TOOLTIP)
         .transform_filter(hover)
     )
     catcher = (
         alt.Chart(data)
-        .transform_window(sample="row_number()")
-        .transform_filter(f"datum.sample % {HOVER_STRIDE} == 1")
         .mark_point(opacity=0, size=50)
-        .encode(x=x, y=y, tooltip=tooltip)
+        .encode(x=x, y=y, tooltip=NO_TOOLTIP)
         .add_params(hover)
     )
     return [rule, catcher]
 
 
-def _point_labels(data: alt.Data, x: alt.X, y: alt.Y, colour: alt.Color) -> list:
-    """Labels beside each point, on the side with room; the user's goes below."""
-    layers = []
-    for right_half in (False, True):
-        for yours in (False, True):
-            role_test = "==" if yours else "!="
-            layers.append(
-                alt.Chart(data)
-                .transform_filter(
-                    f"datum.right_half == {str(right_half).lower()} && "
-                    f"datum.role {role_test} 'Your value'"
-                )
-                .mark_text(
-                    align="right" if right_half else "left",
-                    dx=-9 if right_half else 9,
-                    fontSize=12,
-                    fontWeight=600 if yours else 400,
-                    dy=LABEL_DY,
-                    baseline="middle",
-                )
-                .encode(x=x, y=y, text="label:N", color=colour)
-            )
-    return layers
+def _side(expr_left: object, expr_right: object) -> dict:
+    """A mark property that takes one value left of the middle and one right."""
+    return {"expr": f"datum.right_half ? {expr_right} : {expr_left}"}
 
 
+def _point_labels(data: alt.Data, x: alt.X, y: alt.Y, colour: alt.Color) -> alt.Chart:
+    """Labels beside each point, on the side with room; the user's is bold.
+
+    One text layer: its alignment, offset and weight are read from each row.
+    """
+    return (
+        alt.Chart(data)
+        .mark_text(
+            align=_side("'left'", "'right'"),
+            dx=_side(9, -9),
+            fontSize=12,
+            fontWeight={"expr": "datum.role == 'Your value' ? 600 : 400"},
+            dy=LABEL_DY,
+            baseline="middle",
+        )
+        .encode(x=x, y=y, text="label:N", color=colour)
+    )
+
+
+NO_TOOLTIP = alt.value(None)
+"""Streamlit shows every field of a mark without a tooltip: pointer layers opt out."""
 LABEL_DY = {"expr": "datum.label_dy"}
 """A label's vertical offset in pixels, read from its row (see label_layout)."""
 
 
-def _clamped_step(h: str) -> tuple[str, str]:
-    """Vega expressions for how far the pointer's tangent reaches each way.
-
-    At most ``h`` either side of the sample, cut where it would leave the
-    curve's own x or y range (``x_lo`` … ``f_hi``), so the tangent never
-    stretches the shared scales.
-    """
-    d = "datum"
-    y_lo = f"({d}.f_lo - {d}.f) / {d}.df"
-    y_hi = f"({d}.f_hi - {d}.f) / {d}.df"
-    back = f"max(-{h}, {d}.x_lo - {d}.x, {d}.df == 0 ? -{h} : min({y_lo}, {y_hi}))"
-    ahead = f"min({h}, {d}.x_hi - {d}.x, {d}.df == 0 ? {h} : max({y_lo}, {y_hi}))"
-    return back, ahead
-
-
 def _pointer_tangent(
-    scenario: Scenario, curve: alt.Data, x: alt.X, y: alt.Y, hover: alt.Parameter
+    scenario: Scenario, x: alt.X, y: alt.Y, hover: alt.Parameter
 ) -> list[alt.Chart]:
-    """The tangent at the curve sample under the pointer, drawn in the browser.
+    """The tangent at the hover sample under the pointer, drawn in the browser.
 
-    Built from the samples of f and f′ already in ``curve`` with Vega-Lite
-    transforms, so it follows the pointer at frame rate with no rerun. The
-    readout above the plot gives x, f(x) and f′(x) there, as formatted text.
+    Every row of the hover data already holds its tangent's ends and its
+    readout, so the browser only keeps the row under the pointer: it follows
+    the pointer at frame rate with no rerun and no per-row arithmetic.
     """
-    h = f"({TANGENT_SHARE} * (datum.x_hi - datum.x_lo))"
-    back, ahead = _clamped_step(h)
-    at_pointer = (
-        alt.Chart(curve)
-        .transform_joinaggregate(
-            x_lo="min(x)", x_hi="max(x)", f_lo="min(f)", f_hi="max(f)"
-        )
-        .transform_filter(hover)
-    )
-    line = (
-        at_pointer.transform_calculate(back=back, ahead=ahead)
-        .transform_calculate(
-            xs="[datum.x + datum.back, datum.x + datum.ahead]",
-            fs="[datum.f + datum.df * datum.back, datum.f + datum.df * datum.ahead]",
-        )
-        .transform_flatten(["xs", "fs"], as_=["x", "f"])
-        .mark_line(color=OPTIMUM, strokeWidth=2, opacity=0.85)
-        .encode(x=x, y=y)
+    at_pointer = alt.Chart(alt.Data(name=HOVER_DATA)).transform_filter(hover)
+    line = at_pointer.mark_rule(color=OPTIMUM, strokeWidth=2, opacity=0.85).encode(
+        x=alt.X("tx0:Q"), y=alt.Y("tf0:Q"), x2="tx1:Q", y2="tf1:Q", tooltip=NO_TOOLTIP
     )
     dot = at_pointer.mark_point(
         filled=True, size=70, color=OPTIMUM, opacity=1, stroke="white"
-    ).encode(x=x, y=y)
-    var = scenario.variable
-    slope = fmt.with_unit("slope f′", fmt.slope_unit(scenario))
-    readout = (
-        f"{json.dumps(var.label + ' ')} + datum.x_text + "
-        f"{json.dumps(' · ' + scenario.objective_label + ' ')} + datum.f_text + "
-        f"{json.dumps(' · ' + slope + ' ')} + datum.df_text"
-    )
+    ).encode(x=x, y=y, tooltip=NO_TOOLTIP)
     text = (
-        at_pointer.transform_calculate(readout=readout)
-        .mark_text(
+        at_pointer.mark_text(
             align="right",
             baseline="bottom",
             x={"expr": "width"},
@@ -374,7 +372,7 @@ def _pointer_tangent(
             fontWeight=600,
             color=OPTIMUM,
         )
-        .encode(text="readout:N")
+        .encode(text="readout:N", tooltip=NO_TOOLTIP)
         .properties(name=READOUT)
     )
     return [line, dot, text]
@@ -383,8 +381,8 @@ def _pointer_tangent(
 def objective_panel(scenario: Scenario) -> alt.LayerChart:
     """f with the tangent and marked points, reading named datasets.
 
-    Datasets: ``curve`` (x, f, df and their text), ``points`` (x, f, role,
-    label, right_half) and ``tangent`` (x, f).
+    Datasets: ``curve`` (x, f, df), ``hover`` (:func:`hover_frame`),
+    ``points`` (x, f, role, label, right_half and text) and ``tangent`` (x, f).
     """
     curve, points = alt.Data(name="curve"), alt.Data(name="points")
     x = _x(scenario, labels=False)
@@ -400,8 +398,6 @@ def objective_panel(scenario: Scenario) -> alt.LayerChart:
         scale=alt.Scale(domain=list(ROLES), range=[OPTIMUM, YOURS, REFERENCE]),
         legend=alt.Legend(orient="top", direction="horizontal", symbolSize=90),
     )
-    tooltip = _tooltip(scenario)
-    hover_layers = _hover_layers(curve, x, y, tooltip, HOVER)
     return alt.layer(
         alt.Chart(curve).mark_line(color=CURVE, strokeWidth=2).encode(x=x, y=y),
         alt.Chart(alt.Data(name="tangent"))
@@ -409,10 +405,10 @@ def objective_panel(scenario: Scenario) -> alt.LayerChart:
         .encode(x=x, y=y),
         alt.Chart(points)
         .mark_point(filled=True, size=110, opacity=1, stroke="white", strokeWidth=1)
-        .encode(x=x, y=y, color=colour, tooltip=tooltip),
-        *_point_labels(points, x, y, colour),
-        *hover_layers,
-        *_pointer_tangent(scenario, curve, x, y, _hover_selection(HOVER)),
+        .encode(x=x, y=y, color=colour, tooltip=_tooltip(scenario)),
+        _point_labels(points, x, y, colour),
+        *_hover_layers(x, y, HOVER),
+        *_pointer_tangent(scenario, x, y, _hover_selection(HOVER)),
         width="container",
         height=OBJECTIVE_HEIGHT,
     )
@@ -422,7 +418,8 @@ def slope_panel(scenario: Scenario) -> alt.LayerChart:
     """f' with its zero line, zero crossings and the user's slope.
 
     Datasets: ``curve``, ``points`` and ``crossings`` (x, df, label,
-    right_half).
+    right_half). The pointer readout lives in the top panel alone: snap
+    targets here too would double what the browser redraws on every move.
     """
     curve, points = alt.Data(name="curve"), alt.Data(name="points")
     crossings = alt.Data(name="crossings")
@@ -433,21 +430,6 @@ def slope_panel(scenario: Scenario) -> alt.LayerChart:
         scale=alt.Scale(zero=False),
         axis=_y_axis(),
     )
-    tooltip = _tooltip(scenario)
-    labels = [
-        alt.Chart(crossings)
-        .transform_filter(f"datum.right_half == {str(right).lower()}")
-        .mark_text(
-            align="right" if right else "left",
-            dx=-10 if right else 10,
-            fontSize=12,
-            color=OPTIMUM,
-            dy=LABEL_DY,
-            baseline="middle",
-        )
-        .encode(x=x, y=y, text="label:N")
-        for right in (False, True)
-    ]
     return alt.layer(
         alt.Chart(alt.Data(values=[{}]))
         .mark_rule(color=REFERENCE)
@@ -456,12 +438,20 @@ def slope_panel(scenario: Scenario) -> alt.LayerChart:
         alt.Chart(crossings)
         .mark_point(shape="diamond", filled=True, size=130, color=OPTIMUM, opacity=1)
         .encode(x=x, y=y, tooltip=alt.Tooltip("label:N", title="Zero crossing")),
-        *labels,
+        alt.Chart(crossings)
+        .mark_text(
+            align=_side("'left'", "'right'"),
+            dx=_side(10, -10),
+            fontSize=12,
+            color=OPTIMUM,
+            dy=LABEL_DY,
+            baseline="middle",
+        )
+        .encode(x=x, y=y, text="label:N"),
         alt.Chart(points)
         .transform_filter("datum.role == 'Your value'")
         .mark_point(filled=True, size=90, color=YOURS, opacity=1)
-        .encode(x=x, y=y, tooltip=tooltip),
-        *_hover_layers(curve, x, y, tooltip, "hover_df"),
+        .encode(x=x, y=y, tooltip=_tooltip(scenario)),
         width="container",
         height=SLOPE_HEIGHT,
     )
@@ -474,6 +464,7 @@ def _finish(chart: alt.LayerChart) -> alt.LayerChart:
     the chart, and every copy of a layered chart re-merges all its layers.
     Width and height go to ``alt.layer`` itself for the same reason.
     """
+    chart.usermeta = {"embedOptions": {"renderer": "hybrid"}}
     chart.config = alt.Config(
         axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12, gridColor="#e5e9e8"),
         view=alt.ViewConfig(strokeWidth=0),
@@ -514,6 +505,38 @@ def with_data(spec: Spec, datasets: Mapping[str, Any]) -> Spec:
     return {**spec, "datasets": {**spec.get("datasets", {}), **datasets}}
 
 
+def _every_other(line: pd.DataFrame) -> pd.DataFrame:
+    """Every second sample and the last: the short f′ panel draws half as many.
+
+    At 170 pixels high and about 700 wide, 200 samples still join into a
+    smooth line, and the browser redraws 200 fewer points on every move.
+    """
+    keep = np.zeros(len(line), dtype=bool)
+    keep[::2] = True
+    if len(line):
+        keep[-1] = True
+    return line[keep]
+
+
+def _arrow(data: Any) -> Any:
+    """``data`` (a frame or a list of records) as an Arrow table.
+
+    Streamlit turns each dataset into Arrow on every rerun; from a pandas
+    frame that takes about 0.6 ms a dataset, from columns about 0.01 ms.
+    """
+    if isinstance(data, pd.DataFrame):
+        return pa.table({str(c): data[c].to_numpy() for c in data.columns})
+    if isinstance(data, list):
+        return pa.Table.from_pylist(data)
+    return data
+
+
+def sendable(spec: Spec) -> Spec:
+    """``spec`` with every named dataset as Arrow, ready for ``st.vega_lite_chart``."""
+    datasets = {name: _arrow(data) for name, data in spec.get("datasets", {}).items()}
+    return {**spec, "datasets": datasets}
+
+
 def compile_chart(chart: alt.TopLevelMixin) -> Spec:
     """``chart`` as the Vega-Lite dict ``st.altair_chart`` would send, unvalidated.
 
@@ -537,7 +560,7 @@ def main_chart(
     tangent: tuple[np.ndarray, np.ndarray],
     *,
     extra_layers: Sequence[alt.Chart] = (),
-    curve_data: pd.DataFrame | None = None,
+    frames: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> MainChart:
     """f over the domain with its marks and tangent, and f' on the same x axis.
 
@@ -546,14 +569,18 @@ def main_chart(
     user's value as arrays of x and y. ``extra_layers`` are drawn on top of
     the f panel in its coordinates (quantitative fields ``x`` and ``f``), so
     another section can add shading or fitted data without editing this.
-    ``curve_data`` is :func:`curve_frame` of ``curve``, if already made.
+    ``frames`` are :func:`curve_frame` and :func:`hover_frame` of ``curve``,
+    if already made.
     """
     lo, hi = solution.domain
-    line = curve_frame(scenario, curve) if curve_data is None else curve_data
+    if frames is None:
+        frames = (curve_frame(scenario, curve), hover_frame(scenario, curve))
+    line, hover = frames
     y_range = (float(np.min(curve.value)), float(np.max(curve.value)))
     # Each panel gets exactly the datasets it reads (see with_data).
     shared = {
         "curve": line,
+        HOVER_DATA: hover,
         "points": point_frame(scenario, reports, your_label, (lo, hi), y_range),
     }
     tangent_data = tangent_frame(tangent[0], tangent[1], y_range)
@@ -564,6 +591,11 @@ def main_chart(
     return MainChart(
         with_data(objective_spec, {**shared, "tangent": tangent_data}),
         with_data(
-            slope_spec, {**shared, "crossings": crossing_frame(scenario, solution)}
+            slope_spec,
+            {
+                "curve": _every_other(line),
+                "points": shared["points"],
+                "crossings": crossing_frame(scenario, solution),
+            },
         ),
     )

@@ -112,7 +112,9 @@ def _axis_title(label: str, unit: str) -> str:
 
 # --- curvature on the main chart ---------------------------------------------
 
-BAND = "curvature_band"
+_UNIT_KEYS = ("data", "mark", "encoding", "transform", "params", "name")
+"""What a compiled single chart keeps when it becomes one layer of another."""
+REGIONS = "curvature_regions"
 INFLECTIONS = "curvature_inflections"
 """The named datasets the compiled curvature layers of :func:`with_curvature` read."""
 
@@ -188,18 +190,21 @@ def _band_layer(
     )
 
 
-def _region_layer(cv: Curvature, kinds: tuple[str, ...], x_field: str) -> alt.Chart:
+def _region_records(cv: Curvature, x_field: str) -> list[dict]:
+    """One row per concavity region: where it starts and ends, and its bend."""
+    return [
+        {x_field: r.start, "x_end": r.end, "concavity": CONCAVITY_TEXT[r.concavity]}
+        for r in cv.regions
+    ]
+
+
+def _region_layer(
+    data: pd.DataFrame | alt.Data, kinds: tuple[str, ...], x_field: str
+) -> alt.Chart:
     """Full-height shaded rectangles, one per concavity region."""
     scale, legend = _concavity_scale(kinds)
-    regions = pd.DataFrame(
-        {
-            x_field: [r.start for r in cv.regions],
-            "x_end": [r.end for r in cv.regions],
-            "concavity": [CONCAVITY_TEXT[r.concavity] for r in cv.regions],
-        }
-    )
     return (
-        alt.Chart(regions)
+        alt.Chart(data)
         .mark_rect(opacity=0.12)
         .encode(
             x=alt.X(f"{x_field}:Q"),
@@ -236,7 +241,8 @@ def curvature_layers(
     cv = curvature_of(scenario, params)
     kinds = _kinds(cv)
     if background:
-        layers = [_region_layer(cv, kinds, x_field)]
+        regions = pd.DataFrame(_region_records(cv, x_field))
+        layers = [_region_layer(regions, kinds, x_field)]
     else:
         band = pd.DataFrame(_band_records(scenario, cv, x_field, y_field))
         layers = [_band_layer(scenario, band, kinds, x_field, y_field)]
@@ -252,18 +258,30 @@ def _compile_curvature(
     y_field: str,
     kinds: tuple[str, ...],
     inflections: bool,
-) -> list[dict]:
-    """The layers of :func:`curvature_layers` as Vega-Lite dicts.
+) -> tuple[list[dict], list[dict]]:
+    """The main chart's curvature layers as Vega-Lite dicts: (beneath, on top).
 
-    They read the named datasets :data:`BAND` and :data:`INFLECTIONS`.
+    Beneath the curve, the shaded regions of ``curvature_layers(...,
+    background=True)``; on top, the inflection marks. They read the named
+    datasets :data:`REGIONS` and :data:`INFLECTIONS`.
     """
-    layers = [_band_layer(scenario, alt.Data(name=BAND), kinds, x_field, y_field)]
+    below = [_as_layer(_region_layer(alt.Data(name=REGIONS), kinds, x_field))]
+    above: list[dict] = []
     if inflections:
         marks = _inflection_layers(
             scenario, alt.Data(name=INFLECTIONS), x_field, y_field
         )
-        layers.extend(marks)
-    return alt.layer(*layers).to_dict(validate=False)["layer"]
+        above = [_as_layer(mark) for mark in marks]
+    return below, above
+
+
+def _as_layer(chart: alt.Chart) -> dict:
+    """``chart`` compiled alone, as one layer of another chart.
+
+    Compiled alone because ``alt.layer`` lifts the data its charts share up
+    to the layer itself, which would be lost here.
+    """
+    return {k: v for k, v in chart.to_dict(validate=False).items() if k in _UNIT_KEYS}
 
 
 @functools.lru_cache(maxsize=256)
@@ -273,7 +291,7 @@ def _compiled_curvature(
     y_field: str,
     kinds: tuple[str, ...],
     inflections: bool,
-) -> list[dict]:
+) -> tuple[list[dict], list[dict]]:
     """:func:`_compile_curvature` once per process for each scenario and shape.
 
     Only which concavities occur and whether f inflects change the layers;
@@ -282,18 +300,6 @@ def _compiled_curvature(
     return _compile_curvature(
         scenarios.get(scenario_id), x_field, y_field, kinds, inflections
     )
-
-
-@st.cache_data(max_entries=512, show_spinner=False)
-def _cached_band(
-    scenario_id: str,
-    params: tuple[tuple[str, float], ...],
-    x_field: str,
-    y_field: str,
-) -> list[dict]:
-    scenario = scenarios.get(scenario_id)
-    cv = curvature_of(scenario, dict(params))
-    return _band_records(scenario, cv, x_field, y_field)
 
 
 def with_curvature(
@@ -306,33 +312,29 @@ def with_curvature(
     """A copy of a compiled layered Vega-Lite ``spec`` with the curvature layers.
 
     The fast path for a chart that is already a dict (such as the main
-    chart's ``objective`` panel): the layers of :func:`curvature_layers` are
-    compiled once per scenario and shape of the result, without schema
-    validation, and appended to ``spec["layer"]``; a rerun only makes their
+    chart's ``objective`` panel). The concavity regions go beneath its layers,
+    as a few full-height rectangles (cheap to redraw on every slider move,
+    and they leave the pointer to the chart's own hover targets); the
+    inflection marks go on top. The layers are compiled once per scenario and
+    shape of the result, without schema validation; a rerun only makes their
     data, as records in ``spec["datasets"]``.
     """
     values = scenario.resolve(params)
     cv = curvature_of(scenario, values)
     shape = (x_field, y_field, _kinds(cv), bool(cv.inflections))
     if _registered(scenario):
-        layers = _compiled_curvature(scenario.id, *shape)
+        below, above = _compiled_curvature(scenario.id, *shape)
     else:
-        layers = _compile_curvature(scenario, *shape)
-    # A lone band layer (no inflection) hands its data to the enclosing layer,
-    # which is not kept here: only its legend shows. Only the datasets the
-    # layers read are made.
-    reads = {layer.get("data", {}).get("name") for layer in layers}
-    datasets: dict[str, list[dict]] = {}
-    if BAND in reads:
-        datasets[BAND] = (
-            _cached_band(scenario.id, tuple(values.items()), x_field, y_field)
-            if _registered(scenario)
-            else _band_records(scenario, cv, x_field, y_field)
-        )
-    if INFLECTIONS in reads:
+        below, above = _compile_curvature(scenario, *shape)
+    datasets = {REGIONS: _region_records(cv, x_field)}
+    if above:
         datasets[INFLECTIONS] = _inflection_records(scenario, cv, x_field, y_field)
     out = dict(spec)
-    out["layer"] = [*spec.get("layer", []), *copy.deepcopy(layers)]
+    out["layer"] = [
+        *copy.deepcopy(below),
+        *spec.get("layer", []),
+        *copy.deepcopy(above),
+    ]
     out["datasets"] = {**spec.get("datasets", {}), **datasets}
     return out
 

@@ -74,7 +74,8 @@ def render() -> None:
         "the best result? The answer is where the slope of the objective, its "
         "first derivative, reaches zero, or an end of the allowed range when it "
         "never does. The table shows each answer at the scenario's default "
-        "settings; open a scenario to change them."
+        "settings; open a scenario to change them. Each page keeps its "
+        "settings in the address bar, so a copied link reopens exactly that view."
     )
     st.markdown(overview_markdown(), unsafe_allow_html=True)
     st.caption(

@@ -73,10 +73,6 @@ def controls(scenario: Scenario) -> dict[str, float]:
             args=(scenario, page, _default_your_value(scenario)),
             width="stretch",
         )
-        st.caption(
-            "The address bar keeps every setting, so a copied link "
-            "reopens exactly this view."
-        )
     return params
 
 
@@ -90,7 +86,6 @@ def your_value_control(scenario: Scenario, solution: Solution | None) -> None:
     state.collect_notices(
         scenario.id, {state.YOUR_VALUE_KEY: (grid, label.lower(), var.unit)}
     )
-    st.sidebar.divider()
     with st.sidebar:
         state.bound_slider(
             state.YOUR_VALUE_KEY,
@@ -214,19 +209,16 @@ def headline(scenario: Scenario, params: dict[str, float], solution: Solution | 
     # A wrapping row of content-width cards: long values like "$201.00 per
     # ride" stay whole instead of being cut to fit equal columns.
     row = st.container(horizontal=True, gap="large")
+    # Only the kind carries a help icon: each icon is a popover the browser
+    # redraws on every slider move, and these two labels say what they are.
     row.metric(
         f"Best {var.label.lower()}",
         fmt.quantity(solution.x, var.unit),
-        help=f"The {var.label.lower()} x* that gives the "
-        f"{'highest' if scenario.goal == 'maximize' else 'lowest'} "
-        f"{scenario.objective_label.lower()}.",
         width="content",
     )
     row.metric(
         scenario.objective_label,
         fmt.quantity(solution.value, scenario.objective_unit),
-        help=f"f(x*): {scenario.objective_label.lower()} at the best "
-        f"{var.label.lower()}.",
         width="content",
     )
     row.metric(
@@ -351,13 +343,16 @@ def chart_section(
         return
     yours = view.reports[-2]
     st.subheader("The curve and its slope")
+    # One caption above the chart, with the bend: every element is redrawn on
+    # each slider move, so the page sends as few as it can.
     st.caption(
         f"Top: {scenario.objective_label.lower()} across the allowed range. "
         f"Bottom: its slope f′, which crosses zero where the top curve turns. "
         f"The dashed line is the tangent at {_your_label(scenario).lower()} "
         f"{fmt.quantity(yours.x, scenario.variable.unit)}; its slope is "
         f"{fmt.signed_quantity(yours.derivative, fmt.slope_unit(scenario))}. "
-        "Point at the top curve, or drag along it, for the tangent there."
+        "Point at the top curve, or drag along it, for the tangent there. "
+        + lab_charts.concavity_sentence(scenario, params)
     )
     chart = charts.main_chart(
         scenario,
@@ -366,13 +361,11 @@ def chart_section(
         view.reports,
         engine.YOUR_VALUE_LABEL,
         (view.tangent_x, view.tangent_y),
-        curve_data=_curve_frame(scenario.id, engine.freeze(params)),
+        frames=_curve_frames(scenario.id, engine.freeze(params)),
     )
-    st.vega_lite_chart(
-        lab_charts.with_curvature(chart.objective, scenario, params), width="stretch"
-    )
-    st.vega_lite_chart(chart.slope, width="stretch")
-    st.caption(lab_charts.concavity_sentence(scenario, params))
+    objective = lab_charts.with_curvature(chart.objective, scenario, params)
+    st.vega_lite_chart(charts.sendable(objective), width="stretch")
+    st.vega_lite_chart(charts.sendable(chart.slope), width="stretch")
 
 
 def inflections_section(
@@ -390,13 +383,15 @@ def inflections_section(
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _curve_frame(scenario_id: str, params: engine.ParamItems):
-    """The plotted curve with its tooltip text; formatting 1,200 numbers is slow."""
+def _curve_frames(scenario_id: str, params: engine.ParamItems):
+    """The plotted curve and its hover samples; formatting their text is slow."""
     from . import charts
 
     scenario = scenarios.get(scenario_id)
     curve = engine.analyse(scenario_id, params).curve
-    return None if curve is None else charts.curve_frame(scenario, curve)
+    if curve is None:
+        return None
+    return charts.curve_frame(scenario, curve), charts.hover_frame(scenario, curve)
 
 
 def _download(table: tables.Table, name: str, scenario: Scenario, key: str) -> None:
@@ -735,7 +730,8 @@ def render_sections(
 ) -> None:
     """Every section in order; the tabs' sections only for the open tab.
 
-    A slider move then redraws the headline, the chart and one tab, not the
+    The tabs are the options of one segmented control below the chart. A
+    slider move then redraws the headline, the chart and one tab, not the
     whole page. The open tab is kept in the address bar under :data:`VIEW_KEY`;
     a value there that names no tab opens the first one. ``page`` (the
     scenario id by default) owns that choice: another page starts afresh.
@@ -750,17 +746,29 @@ def render_sections(
     if not tabs:
         return
     state.claim_keys(page or scenario.id, (VIEW_KEY,))
-    boxes = st.tabs(
-        [tab.label for tab in tabs],
+    labels = [tab.label for tab in tabs]
+    # A segmented control rather than st.tabs: both keep the choice in the
+    # address bar, but a tab bar re-measures itself on every slider move and
+    # costs the browser several times as much to redraw.
+    # A tampered link (?view=Nonsense, or empty) opens the first tab, and the
+    # address bar drops the bad value.
+    if st.session_state.get(VIEW_KEY) not in (None, *labels):
+        del st.session_state[VIEW_KEY]
+    if st.query_params.get(VIEW_KEY) not in (None, *labels):
+        del st.query_params[VIEW_KEY]
+    chosen = st.segmented_control(
+        "Section",
+        labels,
+        default=labels[0],
+        required=True,
         key=VIEW_KEY,
-        on_change="rerun",
         bind="query-params",
+        label_visibility="collapsed",
+        width="stretch",
     )
-    for tab, box in zip(tabs, boxes, strict=True):
-        if box.open:
-            with box:
-                for section in tab.sections:
-                    section(scenario, params, solution)
+    tab = next((t for t in tabs if t.label == chosen), tabs[0])
+    for section in tab.sections:
+        section(scenario, params, solution)
 
 
 def render(scenario_id: str) -> None:

@@ -379,8 +379,12 @@ def _render_one_way(scenario: Scenario, items: ParamItems) -> None:
     }
     left_spec, right_spec = _one_way_specs(scenario.id, name)
     left, right = st.columns(2)
-    left.vega_lite_chart(charts.with_data(left_spec, datasets), width="stretch")
-    right.vega_lite_chart(charts.with_data(right_spec, datasets), width="stretch")
+    left.vega_lite_chart(
+        charts.sendable(charts.with_data(left_spec, datasets)), width="stretch"
+    )
+    right.vega_lite_chart(
+        charts.sendable(charts.with_data(right_spec, datasets)), width="stretch"
+    )
     st.caption(
         f"Red dot and dashed line: the current {spec.label.lower()}, "
         f"{fmt.quantity(sweep.current, spec.unit)}."
@@ -507,7 +511,7 @@ def _render_two_way(scenario: Scenario, items: ParamItems) -> None:
     marker = pd.DataFrame({"x": [now[x_name]], "y": [now[y_name]]})
     spec = _heatmap_spec(scenario.id, x_name, y_name, show)
     chart = charts.with_data(spec, {"cells": data.cells, "marker": marker})
-    st.vega_lite_chart(chart, width="stretch")
+    st.vega_lite_chart(charts.sendable(chart), width="stretch")
     grid = data.grid
     legend = [
         f"{points} × {points} cells, solved in one vectorised call. "
@@ -613,7 +617,10 @@ def _render_tornado(scenario: Scenario, items: ParamItems) -> None:
     spec = _tornado_spec(scenario.id, measure, order)
     left, right = st.columns([2, 3], gap="medium")
     with left:
-        st.vega_lite_chart(charts.with_data(spec, {"tornado": frame}), width="stretch")
+        st.vega_lite_chart(
+            charts.sendable(charts.with_data(spec, {"tornado": frame})),
+            width="stretch",
+        )
         now = bars.objective if measure == "objective" else bars.optimum
         st.caption(
             f"Each parameter moved ±10 % of its current value, one at a time, "

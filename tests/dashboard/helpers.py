@@ -102,9 +102,20 @@ def open_tab(at: AppTest, label: str) -> AppTest:
     return at.run()
 
 
+def tab_labels(at: AppTest) -> list[str]:
+    """The labels of the scenario page's tabs, the options of its view switch."""
+    from dashboard import state
+
+    switch = next(g for g in at.get("button_group") if g.key == state.VIEW_KEY)
+    return [option.content for option in switch.proto.options]
+
+
 def click_tab(page, label: str) -> None:
     """In the browser, click the tab ``label`` below the chart and wait for the run."""
-    page.get_by_role("tab", name=label, exact=True).click()
+    from dashboard import state
+
+    switch = page.locator(f".st-key-{state.VIEW_KEY}")
+    switch.get_by_role("radio", name=label, exact=True).click()
     page.wait_for_selector(f"{APP_IDLE}")
-    page.get_by_role("tab", name=label, selected=True).wait_for()
+    switch.get_by_role("radio", name=label, checked=True).wait_for()
     page.wait_for_selector(APP_IDLE)

@@ -25,6 +25,7 @@ from tests.dashboard.helpers import (
     open_page,
     open_tab,
     switch_to,
+    tab_labels,
 )
 
 SCENARIO_IDS = list(scenarios.REGISTRY)
@@ -153,7 +154,7 @@ def test_page_renders_headline_first_with_unit(scenario_id):
     # The objective and slope charts above the tabs.
     assert len(at.get("vega_lite_chart")) >= 2
     # Table (a) in the default tab and (b) in its own, each with a CSV.
-    assert [t.label for t in at.tabs][:2] == ["Tables", "What if"]
+    assert tab_labels(at)[:2] == ["Tables", "What if"]
     assert len(at.get("download_button")) == 1  # the points table's
     open_tab(at, "What if")
     assert len(at.get("download_button")) == 1  # the what-if table's
@@ -294,7 +295,7 @@ def test_infeasible_link_shows_one_sentence_and_the_page_still_works():
 @pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
 def test_every_tab_of_every_page_opens_cleanly_and_alone(scenario_id):
     at = open_page(scenario_id)
-    labels = [t.label for t in at.tabs]
+    labels = tab_labels(at)
     assert labels[:4] == ["Tables", "What if", "Goal seek", "Sensitivity"]
     assert labels[-2:] == ["Saved cases", "Derivation"]
     headings = {
@@ -317,9 +318,9 @@ def test_every_tab_of_every_page_opens_cleanly_and_alone(scenario_id):
 
 
 def test_only_pages_with_something_to_fit_get_the_fit_tab():
-    assert "Fit to data" in [t.label for t in open_page("headphone_pricing").tabs]
-    assert "Fit to data" in [t.label for t in open_page("study_time").tabs]
-    assert "Fit to data" not in [t.label for t in open_page("single_neuron").tabs]
+    assert "Fit to data" in tab_labels(open_page("headphone_pricing"))
+    assert "Fit to data" in tab_labels(open_page("study_time"))
+    assert "Fit to data" not in tab_labels(open_page("single_neuron"))
 
 
 def test_the_open_tab_is_kept_in_the_link_and_a_tampered_one_opens_tables():

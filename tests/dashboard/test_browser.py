@@ -152,7 +152,9 @@ def test_hover_tangent_follows_the_pointer_without_a_rerun(page, app_url, scenar
 
     _open(page, f"{app_url}/{scenario_id}")
     chart = page.locator("[data-testid='stVegaLiteChart']").first
-    chart.locator("g.mark-line path").first.wait_for()
+    # The marks are drawn on a canvas, the text (the readout too) in SVG above it.
+    chart.locator("canvas").first.wait_for()
+    chart.locator("g.role-axis-label text").first.wait_for()
     chart.scroll_into_view_if_needed()
     # Vega-Lite names a named layer's marks "<name>_marks", an SVG class.
     readout = chart.locator(f"g.{READOUT}_marks text")

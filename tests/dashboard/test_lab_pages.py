@@ -7,6 +7,7 @@ headless Chromium through a small harness with all three pages.
 
 from __future__ import annotations
 
+import math
 import re
 import urllib.parse
 from pathlib import Path
@@ -339,7 +340,7 @@ def test_curvature_layers_use_the_host_fields():
     assert len(lab_charts.curvature_layers(scenarios.get("study_time"))) == 1
 
 
-def test_with_curvature_appends_valid_layers_to_the_main_chart():
+def test_with_curvature_wraps_the_main_chart_in_valid_layers():
     import altair as alt
 
     from dashboard import charts, lab_charts
@@ -352,12 +353,22 @@ def test_with_curvature_appends_valid_layers_to_the_main_chart():
         sc, curve, solution, reports, "Your value", ([5, 120], [9, 11])
     )
     spec = lab_charts.with_curvature(main.objective, sc)
-    assert spec["layer"][: len(main.objective["layer"])] == main.objective["layer"]
-    assert len(spec["layer"]) == len(main.objective["layer"]) + 4
+    own_layers = main.objective["layer"]
+    # One shaded layer beneath the chart's own layers (so it never catches the
+    # pointer), then the inflection rule, marker and label on top.
+    assert spec["layer"][1 : 1 + len(own_layers)] == own_layers
+    assert len(spec["layer"]) == len(own_layers) + 4
+    assert spec["layer"][0]["mark"]["type"] == "rect"
     assert set(main.objective["datasets"]) <= set(spec["datasets"])
+    # f'' = -2ds(3i - ds^2)/burn^3: concave down, then up past the inflection
+    # at sqrt(3 * 2.0 / 0.001) = 77.46 mph; two regions meeting there.
+    regions = spec["datasets"][lab_charts.REGIONS]
+    assert [r["concavity"].split()[1] for r in regions] == ["down", "up"]
+    assert regions[0]["x_end"] == pytest.approx(math.sqrt(6000), rel=1e-12)
+    assert regions[1]["x"] == regions[0]["x_end"]
     # The added layers and their data validate against the Vega-Lite schema (the
     # host's own datasets are DataFrames, which Streamlit serialises itself).
-    added = spec["layer"][len(main.objective["layer"]) :]
+    added = [spec["layer"][0], *spec["layer"][1 + len(own_layers) :]]
     own = {
         k: v for k, v in spec["datasets"].items() if k not in main.objective["datasets"]
     }

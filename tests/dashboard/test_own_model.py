@@ -8,7 +8,13 @@ from __future__ import annotations
 import pytest
 
 from scenarios import storage
-from tests.dashboard.helpers import leading_number, open_page, open_tab, switch_to
+from tests.dashboard.helpers import (
+    leading_number,
+    open_page,
+    open_tab,
+    switch_to,
+    tab_labels,
+)
 
 PAGE = "own-model"
 HEADPHONES = {
@@ -54,7 +60,7 @@ def test_first_visit_opens_the_headphone_model_at_the_lesson_optimum():
     assert [s.label for s in at.sidebar.slider][:3] == ["c", "a", "b"]
     # the whole shared page follows, the chart above and a section per tab
     assert "The curve and its slope" in [h.value for h in at.subheader]
-    assert [t.label for t in at.tabs] == [
+    assert tab_labels(at) == [
         "Tables", "What if", "Goal seek", "Sensitivity", "Fit to data",
         "Saved models", "Derivation",
     ]  # fmt: skip
