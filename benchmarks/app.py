@@ -350,7 +350,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
     parser.add_argument("--pages", nargs="*", help="only these pages (and the toy)")
     args = parser.parse_args()
-    presses, reruns, colds = (10, 8, 1) if args.quick else (12, 15, 3)
+    presses, reruns, colds = (10, 8, 1) if args.quick else (20, 15, 3)
     pages = [
         t
         for t in targets()
