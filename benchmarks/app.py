@@ -31,7 +31,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,7 +47,9 @@ from tests.dashboard.helpers import (  # noqa: E402
     APP_IDLE,
     CHROMIUM,
     CHROMIUM_ARGS,
+    stop_server,
     streamlit_command,
+    wait_healthy,
 )
 
 TOY = ROOT / "benchmarks" / "toy_app.py"
@@ -147,25 +148,6 @@ def _start_server(app: Path, port: int, db: Path) -> subprocess.Popen:
     )
 
 
-def _wait_healthy(url: str) -> None:
-    for _ in range(3000):
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.02)
-    raise RuntimeError("streamlit never became healthy")
-
-
-def _stop(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-
-
 def _cold_start(browser, app: Path, path: str, db: Path) -> float:
     """Seconds from spawning the server until the first metric is on screen."""
     port = _free_port()
@@ -174,13 +156,13 @@ def _cold_start(browser, app: Path, path: str, db: Path) -> float:
     start = time.perf_counter()
     server = _start_server(app, port, db)
     try:
-        _wait_healthy(url)
+        wait_healthy(url, server)
         page.goto(f"{url}{path}")
         page.wait_for_selector(METRIC, timeout=120_000)
         return time.perf_counter() - start
     finally:
         page.close()
-        _stop(server)
+        stop_server(server)
 
 
 # The text whose change says the rerun reached the screen: every metric, or
@@ -299,8 +281,8 @@ def browser_timings(
             }
             try:
                 urls = {k: f"http://127.0.0.1:{p}" for k, p in ports.items()}
-                for url in urls.values():
-                    _wait_healthy(url)
+                for name, url in urls.items():
+                    wait_healthy(url, servers[name])
                 viewport = {"width": 1280, "height": 800}
                 toy_page = browser.new_page(viewport=viewport)
                 page = browser.new_page(viewport=viewport)
@@ -328,7 +310,7 @@ def browser_timings(
                 page.close()
             finally:
                 for server in servers.values():
-                    _stop(server)
+                    stop_server(server)
         finally:
             browser.close()
     return out

@@ -38,7 +38,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -51,7 +50,9 @@ from tests.dashboard.helpers import (  # noqa: E402
     APP_IDLE,
     CHROMIUM,
     CHROMIUM_ARGS,
+    stop_server,
     streamlit_command,
+    wait_healthy,
 )
 
 RESULTS = ROOT / "benchmarks" / "results" / "load.json"
@@ -81,19 +82,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, server: subprocess.Popen) -> None:
-    for _ in range(1200):
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("streamlit never became healthy")
 
 
 def rss_mib(pid: int) -> float:
@@ -362,25 +350,19 @@ def main() -> int:
         )
         load_before = os.getloadavg()
         try:
-            _wait_healthy(url, server)
+            wait_healthy(url, server)
             idle_rss = rss_mib(server.pid)
             print(f"server on {url} (pid {server.pid}), idle RSS {idle_rss:.1f} MiB")
             start_rss, results = asyncio.run(
                 measure(url, server.pid, levels, args.presses)
             )
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop_server(server)
 
     load_after = os.getloadavg()
     first, last = results[0], results[-1]
     ratio = (
-        last["p95_ms"] / first["p50_ms"]
-        if first["p50_ms"] and last["p95_ms"]
-        else None
+        last["p95_ms"] / first["p50_ms"] if first["p50_ms"] and last["p95_ms"] else None
     )
     print_table(results, ratio)
     print(

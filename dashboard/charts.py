@@ -98,17 +98,15 @@ def hover_frame(scenario: Scenario, curve: Curve) -> pd.DataFrame:
     Worked out here once per parameter set, the browser only filters rows.
     """
     x, f, df = curve.x, curve.value, curve.derivative
-    (x_lo, x_hi), (f_lo, f_hi) = (x.min(), x.max()), (f.min(), f.max())
+    (x_lo, x_hi), y_range = (x.min(), x.max()), (float(f.min()), float(f.max()))
     keep = slice(1, None, HOVER_STRIDE)
     x, f, df = x[keep], f[keep], df[keep]
+    # tangent_span for every sample at once, then cut like the user's tangent.
     h = TANGENT_SHARE * (x_hi - x_lo)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        to_low, to_high = (f_lo - f) / df, (f_hi - f) / df
-    flat = df == 0
-    back = np.maximum(-h, x_lo - x)
-    back = np.where(flat, back, np.maximum(back, np.minimum(to_low, to_high)))
-    ahead = np.minimum(h, x_hi - x)
-    ahead = np.where(flat, ahead, np.minimum(ahead, np.maximum(to_low, to_high)))
+    x0, x1 = np.maximum(x - h, x_lo), np.minimum(x + h, x_hi)
+    tx0, tf0, tx1, tf1, _ = _cut_to_range(
+        x0, f + df * (x0 - x), x1, f + df * (x1 - x), y_range
+    )
     var, unit = scenario.variable, scenario.objective_unit
     slope = fmt.with_unit("slope f′", fmt.slope_unit(scenario))
     readout = [
@@ -122,10 +120,10 @@ def hover_frame(scenario: Scenario, curve: Curve) -> pd.DataFrame:
             "f": f,
             "df": df,
             "readout": readout,
-            "tx0": x + back,
-            "tf0": f + df * back,
-            "tx1": x + ahead,
-            "tf1": f + df * ahead,
+            "tx0": tx0,
+            "tf0": tf0,
+            "tx1": tx1,
+            "tf1": tf1,
         }
     )
 
@@ -227,26 +225,40 @@ def crossing_frame(scenario: Scenario, solution: Solution) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["x", "df", "label", "right_half", "label_dy"])
 
 
+def _cut_to_range(
+    x0: np.ndarray,
+    y0: np.ndarray,
+    x1: np.ndarray,
+    y1: np.ndarray,
+    y_range: tuple[float, float],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Segments (x0, y0) to (x1, y1), each cut where it leaves ``y_range``.
+
+    Returns the cut ends and which segments keep any length. A tangent drawn
+    whole would stretch the shared y scale and flatten the curve.
+    """
+    low, high = y_range
+    dy = y1 - y0
+    inside = (low <= y0) & (y0 <= high)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # Parameters t in [0, 1] along each segment where y stays in range.
+        t_a, t_b = (low - y0) / dy, (high - y0) / dy
+    moving = dy != 0
+    t0 = np.where(moving, np.maximum(0.0, np.minimum(t_a, t_b)), 1.0 - inside)
+    t1 = np.where(moving, np.minimum(1.0, np.maximum(t_a, t_b)), 0.0 + inside)
+    dx = x1 - x0
+    return x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy, t1 > t0
+
+
 def tangent_frame(
     xs: np.ndarray, ys: np.ndarray, y_range: tuple[float, float]
 ) -> pd.DataFrame:
-    """The tangent segment, cut where it leaves the curve's own y range.
-
-    Drawing it whole would stretch the shared y scale and flatten the curve.
-    """
-    (x0, x1), (y0, y1) = (float(v) for v in xs[:2]), (float(v) for v in ys[:2])
-    low, high = y_range
-    if y1 != y0:
-        # Parameters t in [0, 1] along the segment where y stays in range.
-        t_low, t_high = sorted(((low - y0) / (y1 - y0), (high - y0) / (y1 - y0)))
-        t0, t1 = max(0.0, t_low), min(1.0, t_high)
-    else:
-        t0, t1 = (0.0, 1.0) if low <= y0 <= high else (1.0, 0.0)
-    if t1 <= t0:
+    """The tangent segment, cut where it leaves the curve's own y range."""
+    ends = [np.asarray([float(v)]) for v in (xs[0], ys[0], xs[1], ys[1])]
+    xa, ya, xb, yb, keep = _cut_to_range(*ends, y_range)
+    if not keep[0]:
         return pd.DataFrame({"x": [], "f": []})
-    xs_cut = [x0 + t * (x1 - x0) for t in (t0, t1)]
-    ys_cut = [y0 + t * (y1 - y0) for t in (t0, t1)]
-    return pd.DataFrame({"x": xs_cut, "f": ys_cut})
+    return pd.DataFrame({"x": [xa[0], xb[0]], "f": [ya[0], yb[0]]})
 
 
 # --- the Altair panels --------------------------------------------------------

@@ -129,16 +129,9 @@ def _first_unit() -> np.ndarray:
     return np.concatenate([_unit_points(SIZES[0]), _check_unit()])
 
 
-@cache
 def _second_derivative_matrix(n: int) -> np.ndarray:
     """Maps n Chebyshev coefficients to those of the second derivative."""
-    d = np.zeros((n, n))
-    for j in range(n):
-        e = np.zeros(n)
-        e[j] = 1.0
-        dd = np.polynomial.chebyshev.chebder(e, 2)
-        d[: dd.size, j] = dd
-    return d
+    return _derivative_matrix(n, 2)
 
 
 def _bend_bound(c: np.ndarray) -> float:
@@ -147,13 +140,13 @@ def _bend_bound(c: np.ndarray) -> float:
 
 
 @cache
-def _derivative_matrix(n: int) -> np.ndarray:
-    """Maps n Chebyshev coefficients to those of the first derivative."""
+def _derivative_matrix(n: int, order: int = 1) -> np.ndarray:
+    """Maps n Chebyshev coefficients to those of the ``order``-th derivative."""
     d = np.zeros((n, n))
     for j in range(n):
         e = np.zeros(n)
         e[j] = 1.0
-        dd = np.polynomial.chebyshev.chebder(e)
+        dd = np.polynomial.chebyshev.chebder(e, order)
         d[: dd.size, j] = dd
     return d
 

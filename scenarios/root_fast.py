@@ -192,6 +192,35 @@ def _quick(
         idx = np.flatnonzero(single)
         roots, used, values = _polish_cells(g, dg, xs[n0:], check, idx, xtol)
         calls += used
+    return _resolved(
+        lo,
+        hi,
+        roots,
+        values,
+        calls,
+        pieces=1,
+        degrees=(max(m - 1, 0),),
+        points=n,
+        scale=scale,
+        breaks=(),
+        ends=(float(v[0]), float(v[-1])),
+    )
+
+
+def _resolved(
+    lo: float,
+    hi: float,
+    roots: list,
+    values: list | None,
+    calls: int,
+    **shape: object,
+) -> RootResult:
+    """The result of a fast path that found every root in simple cells.
+
+    ``roots`` are (x, how refined, touching, bracket) rows, ``values`` g at
+    each (or None), ``shape`` the pieces, degrees, points, scale, breaks and
+    ends of the interpolant the path used.
+    """
     k = len(roots)
     return build(
         RootResult,
@@ -204,16 +233,11 @@ def _quick(
         function_calls=calls,
         resolved=True,
         flag="resolved",
-        pieces=1,
-        degrees=(max(m - 1, 0),),
-        points=n,
         check_points=CHECK_POINTS,
-        scale=scale,
-        breaks=(),
         jumps=(),
         flat=(),
         values=tuple(values) if values is not None and len(values) == k else (),
-        ends=(float(v[0]), float(v[-1])),
+        **shape,
     )
 
 
@@ -333,26 +357,16 @@ def _dyadic(
     xtol = 2 * EPS * max(1.0, abs(lo), abs(hi))
     roots, used, values = _polish_cells(g, dg, gx, gv, idx, xtol)
     calls += used
-    k = len(roots)
-    return build(
-        RootResult,
-        lo=lo,
-        hi=hi,
-        roots=tuple([r[0] for r in roots]),
-        refined_by=tuple([r[1] for r in roots]),
-        touching=(False,) * k,
-        brackets=tuple([r[3] for r in roots]),
-        function_calls=calls,
-        resolved=True,
-        flag="resolved",
+    return _resolved(
+        lo,
+        hi,
+        roots,
+        values,
+        calls,
         pieces=int(piece_starts.size),
         degrees=tuple(degrees.tolist()),
         points=points,
-        check_points=CHECK_POINTS,
         scale=max(scale, float(_MAX(np.abs(gv)))),
         breaks=tuple(gx[piece_starts[1:]].tolist()),
-        jumps=(),
-        flat=(),
-        values=tuple(values) if values is not None else (),
         ends=(float(ys[0]), float(ys[n0 - 1])),
     )

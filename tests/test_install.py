@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.dashboard.helpers import stop_server
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_ROOTS = ("scenarios", "dashboard")
 """The top-level packages the wheel ships; everything else stays behind."""
@@ -312,12 +314,7 @@ def dashboard_url(installed, tmp_path_factory) -> Iterator[str]:
                 )
             yield url
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop_server(server, grace_s=15)
 
 
 @slow

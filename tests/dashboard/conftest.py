@@ -7,8 +7,6 @@ import re
 import shutil
 import socket
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -23,8 +21,10 @@ from tests.dashboard.helpers import (  # noqa: F401
     ROOT,
     leading_number,
     open_page,
+    stop_server,
     streamlit_command,
     switch_to,
+    wait_healthy,
 )
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -80,29 +80,13 @@ def serve(env: dict[str, str], name: str) -> Iterator[str]:
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_healthy(url, server)
+            try:
+                wait_healthy(url, server)
+            except RuntimeError as error:
+                pytest.fail(str(error))
             yield url
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-
-
-def _wait_until_healthy(url: str, server: subprocess.Popen) -> None:
-    # Readiness polling, not a timing assertion: give up only if it never starts.
-    for _ in range(600):
-        if server.poll() is not None:
-            pytest.fail(f"streamlit exited with code {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    pytest.fail("streamlit did not become healthy within 60 s")
+            stop_server(server)
 
 
 @pytest.fixture(scope="module")

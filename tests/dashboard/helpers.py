@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -119,3 +122,32 @@ def click_tab(page, label: str) -> None:
     page.wait_for_selector(f"{APP_IDLE}")
     switch.get_by_role("radio", name=label, checked=True).wait_for()
     page.wait_for_selector(APP_IDLE)
+
+
+def wait_healthy(url: str, server: subprocess.Popen, limit_s: float = 120.0) -> None:
+    """Poll ``url``'s health endpoint until it answers ``200``.
+
+    Readiness polling, not a timing assertion: RuntimeError only if the
+    server exits or never starts within ``limit_s``.
+    """
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.02)
+    raise RuntimeError(f"streamlit did not become healthy within {limit_s:.0f} s")
+
+
+def stop_server(server: subprocess.Popen, grace_s: float = 10.0) -> None:
+    """Ask ``server`` to stop; kill it if it is still running after ``grace_s``."""
+    server.terminate()
+    try:
+        server.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
