@@ -417,10 +417,10 @@ def _sections() -> list:
 def render() -> None:
     """The "Your own model" page."""
     _arrive()
-    st.title(TITLE)
+    # One element for the title and the lead, as on the scenario pages.
     st.markdown(
-        "**Type any formula with named parameters: its exact derivatives, "
-        "optimum and every table below follow from it.**"
+        f"# {TITLE}\n\n**Type any formula with named parameters: its exact "
+        "derivatives, optimum and every table below follow from it.**"
     )
     _examples()
     scenario = build_model()

@@ -157,9 +157,21 @@ def own_rerun(section: Section) -> Section:
 
 
 def header(scenario: Scenario, params: dict[str, float], solution: Solution | None):
-    """Title and the question the page answers."""
-    st.title(scenario.title)
-    st.markdown(f"**{scenario.question}**")
+    """Title and the question the page answers, as one element."""
+    # One Markdown block, not a title and a paragraph: every element is
+    # redrawn on each slider move, so the page sends as few as it can.
+    st.markdown(f"# {scenario.title}\n\n**{scenario.question}**")
+
+
+def heading(title: str, note: str) -> None:
+    """A section heading with a small grey note under it, as one element.
+
+    Drawn like ``st.subheader`` then ``st.caption``, at half the cost of a
+    redraw. The note is Markdown; brackets in it are escaped, as they would
+    otherwise close the grey text early.
+    """
+    note = note.replace("[", "\\[").replace("]", "\\]")
+    st.markdown(f"### {title}\n\n:small[:gray[{note}]]")
 
 
 def _boundary_message(scenario: Scenario, solution: Solution) -> str:
@@ -341,18 +353,16 @@ def chart_section(
     view = _points(scenario, params, solution)
     if view is None or analysis.curve is None:
         return
-    yours = view.reports[-2]
-    st.subheader("The curve and its slope")
-    # One caption above the chart, with the bend: every element is redrawn on
-    # each slider move, so the page sends as few as it can.
-    st.caption(
+    # The note names no number that a slider move changes (the tangent's
+    # slope is in the table and the chart), so it is redrawn only when the
+    # bend changes.
+    heading(
+        "The curve and its slope",
         f"Top: {scenario.objective_label.lower()} across the allowed range. "
         f"Bottom: its slope f′, which crosses zero where the top curve turns. "
-        f"The dashed line is the tangent at {_your_label(scenario).lower()} "
-        f"{fmt.quantity(yours.x, scenario.variable.unit)}; its slope is "
-        f"{fmt.signed_quantity(yours.derivative, fmt.slope_unit(scenario))}. "
-        "Point at the top curve, or drag along it, for the tangent there. "
-        + lab_charts.concavity_sentence(scenario, params)
+        f"The dashed line is the tangent at {_your_label(scenario).lower()}, "
+        "set in the sidebar. Point at the top curve, or drag along it, for the "
+        "tangent there. " + lab_charts.concavity_sentence(scenario, params),
     )
     chart = charts.main_chart(
         scenario,
@@ -378,7 +388,11 @@ def inflections_section(
         return
     inflections = lab_charts.inflection_table(scenario, params)
     if not inflections.empty:
-        st.subheader("Inflection points")
+        heading(
+            "Inflection points",
+            "Where f″ changes sign, found by root-finding f″. The main chart "
+            "marks each one; there the slope f′ is at its steepest nearby.",
+        )
         st.table(inflections, hide_index=True)
 
 
@@ -418,11 +432,11 @@ def points_section(
     view = _points(scenario, params, solution)
     if view is None:
         return
-    st.subheader("Points against the optimum")
-    st.caption(
+    heading(
+        "Points against the optimum",
         "Advice follows the sign of the slope. “Short of the optimum by” is "
         f"what each point gives up against the best "
-        f"{scenario.variable.label.lower()}."
+        f"{scenario.variable.label.lower()}.",
     )
     table = tables.points_table(scenario, view.reports)
     st.table(table.display, hide_index=True)
@@ -705,15 +719,16 @@ SECTIONS: list[Section | Tab] = [
     headline,
     growth_section,
     chart_section,
-    # What if has its own tab: one table in the default view is a cheaper
-    # redraw on every slider move than two.
-    Tab("Tables", (points_section, inflections_section)),
+    # What if, and the inflection points (beside the f″ they come from), are
+    # in other tabs: one table in the default view is a cheaper redraw on
+    # every slider move than two.
+    Tab("Tables", (points_section,)),
     Tab("What if", (what_if_section,)),
     Tab("Goal seek", (goal_seek_section,)),
     Tab("Sensitivity", (sensitivity_section,)),
     Tab("Fit to data", (demand_fit_section,), has_fit),
     Tab("Saved cases", (save_case_section,)),
-    Tab("Derivation", (derivation_section,)),
+    Tab("Derivation", (derivation_section, inflections_section)),
 ]
 """The page, top to bottom: sections always drawn, then tabs drawn when open.
 

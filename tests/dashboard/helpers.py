@@ -105,6 +105,18 @@ def open_tab(at: AppTest, label: str) -> AppTest:
     return at.run()
 
 
+def headings(at: AppTest) -> list[str]:
+    """Every section heading shown: subheaders and Markdown ``###`` lines."""
+    shown = [h.value for h in at.subheader]
+    for block in at.markdown:
+        shown += [
+            line.removeprefix("### ")
+            for line in str(block.value).splitlines()
+            if line.startswith("### ")
+        ]
+    return shown
+
+
 def tab_labels(at: AppTest) -> list[str]:
     """The labels of the scenario page's tabs, the options of its view switch."""
     from dashboard import state

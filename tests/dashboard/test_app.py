@@ -15,11 +15,13 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hst
+from streamlit.testing.v1 import AppTest
 
 import scenarios
 from dashboard import format as fmt
 from dashboard import state
 from tests.dashboard.helpers import (
+    headings,
     leading_number,
     named_data,
     open_page,
@@ -298,7 +300,7 @@ def test_every_tab_of_every_page_opens_cleanly_and_alone(scenario_id):
     labels = tab_labels(at)
     assert labels[:4] == ["Tables", "What if", "Goal seek", "Sensitivity"]
     assert labels[-2:] == ["Saved cases", "Derivation"]
-    headings = {
+    tab_headings = {
         "What if": "What if: your settings against the defaults",
         "Goal seek": "Goal seek",
         "Derivation": "How the optimum is found",
@@ -308,9 +310,9 @@ def test_every_tab_of_every_page_opens_cleanly_and_alone(scenario_id):
         open_tab(at, label)
         _assert_clean(at)
         assert at.metric[0].label.startswith("Best")  # the headline stays
-        shown = [h.value for h in at.subheader]
+        shown = headings(at)
         assert "The curve and its slope" in shown
-        for other, heading in headings.items():
+        for other, heading in tab_headings.items():
             if scenario_id == "compound_growth" and other == "Goal seek":
                 continue
             assert (heading in shown) == (other == label), (label, shown)
@@ -332,7 +334,7 @@ def test_the_open_tab_is_kept_in_the_link_and_a_tampered_one_opens_tables():
         at = open_page("headphone_pricing", {"view": bad})
         _assert_clean(at)
         assert not at.latex
-        assert at.subheader[1].value == "Points against the optimum"
+        assert headings(at)[1] == "Points against the optimum"
         assert "view" not in at.query_params
 
 
@@ -341,7 +343,7 @@ def test_the_open_tab_is_not_carried_to_another_scenario():
     switch_to(at, "fuel_efficiency")
     _assert_clean(at)
     assert not at.latex
-    assert any(h.value == "Points against the optimum" for h in at.subheader)
+    assert "Points against the optimum" in headings(at)
 
 
 def test_reset_restores_every_default():
@@ -506,3 +508,44 @@ def test_every_chart_is_sent_exactly_the_datasets_it_reads(scenario_id):
         for chart in charts:
             sent = {dataset.name for dataset in chart.proto.datasets}
             assert sent == named_data(json.loads(chart.proto.spec)), view
+
+
+def test_the_title_and_each_heading_are_one_element_with_their_note():
+    at = open_page("headphone_pricing", {"your_value": "60"})
+    blocks = [str(m.value) for m in at.markdown]
+    assert blocks[0] == (
+        "# Headphone pricing\n\n"
+        "**Which price per pair earns the most profit each month?**"
+    )
+    chart_note = next(b for b in blocks if b.startswith("### The curve and its slope"))
+    assert "\n\n:small[:gray[Top: monthly profit across" in chart_note
+    assert headings(at)[:2] == ["The curve and its slope", "Points against the optimum"]
+    assert not at.subheader and not at.caption
+    # The note says nothing a slider move changes, so it is not redrawn.
+    at.slider(key=state.YOUR_VALUE_KEY).set_value(90.0).run()
+    at.slider(key="unit_cost").set_value(25.0).run()
+    assert chart_note in [str(m.value) for m in at.markdown]
+
+
+def test_a_heading_note_keeps_its_brackets_inside_the_grey_text():
+    def page() -> None:
+        from dashboard import scenario_page
+
+        scenario_page.heading("Odd units", "Measured in [kg] per [m], or ]].")
+
+    at = AppTest.from_function(page).run()
+    assert at.markdown[0].value == (
+        "### Odd units\n\n:small[:gray[Measured in \\[kg\\] per \\[m\\], or \\]\\].]]"
+    )
+
+
+def test_the_inflection_points_are_listed_beside_the_derivation():
+    # Fuel use per hour over speed bends at v = √(3·idle/drag) = √(6/0.001) mph.
+    at = open_page("fuel_efficiency", {"view": "Derivation"})
+    _assert_clean(at)
+    assert "Inflection points" in headings(at)
+    rows = at.table[-1].value
+    assert list(rows.iloc[:, 0]) == [fmt.quantity(math.sqrt(6 / 0.001), "mph")]
+    assert "concave down → concave up" in set(rows.iloc[0])
+    at = open_page("fuel_efficiency")
+    assert "Inflection points" not in headings(at)

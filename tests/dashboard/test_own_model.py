@@ -9,6 +9,7 @@ import pytest
 
 from scenarios import storage
 from tests.dashboard.helpers import (
+    headings,
     leading_number,
     open_page,
     open_tab,
@@ -59,7 +60,7 @@ def test_first_visit_opens_the_headphone_model_at_the_lesson_optimum():
     assert text_input(at, "om_formula").value == "(p - c)(a - b p)"
     assert [s.label for s in at.sidebar.slider][:3] == ["c", "a", "b"]
     # the whole shared page follows, the chart above and a section per tab
-    assert "The curve and its slope" in [h.value for h in at.subheader]
+    assert "The curve and its slope" in headings(at)
     assert tab_labels(at) == [
         "Tables", "What if", "Goal seek", "Sensitivity", "Fit to data",
         "Saved models", "Derivation",
@@ -72,7 +73,7 @@ def test_first_visit_opens_the_headphone_model_at_the_lesson_optimum():
                          ("Derivation", "How the optimum is found")):  # fmt: skip
         open_tab(at, tab)
         assert not at.exception
-        assert section in [h.value for h in at.subheader], tab
+        assert section in headings(at), tab
     assert any("Passed" in s.value for s in at.success)
 
 
