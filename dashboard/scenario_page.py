@@ -10,11 +10,8 @@ signature and put it in :data:`SECTIONS`.
 
 from __future__ import annotations
 
-import functools
-import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
 
 import streamlit as st
 
@@ -23,32 +20,35 @@ from scenarios import Scenario, Solution
 
 from . import engine, state
 from . import format as fmt
-
-if TYPE_CHECKING:
-    from . import tables
+from .page_run import (
+    Section,
+    analysis_of,
+    default_your_value,
+    heading,
+    own_rerun,
+    points_of,
+    your_label,
+    your_x,
+)
+from .tab_sections import (
+    demand_fit_section,
+    derivation_section,
+    goal_seek_section,
+    has_fit,
+    inflections_section,
+    points_section,
+    save_case_section,
+    sensitivity_section,
+    what_if_section,
+)
 
 # charts, lab_charts, tables and whatif_sections bring in pandas and Altair,
 # about half a second to import. Each section imports what it draws with, so
 # on a cold start the sidebar and title reach the browser first and it loads
 # their scripts while the server is still importing the rest.
 
-Section = Callable[[Scenario, dict[str, float], Solution | None], None]
-T = TypeVar("T")
-
 
 # --- controls -----------------------------------------------------------------
-
-
-def _your_label(scenario: Scenario) -> str:
-    return f"Your {scenario.variable.label.lower()}"
-
-
-def _default_your_value(scenario: Scenario) -> float | None:
-    """The "your value" slider's default at the declared parameter defaults."""
-    solution = engine.default_solution(scenario.id)
-    if isinstance(solution, str):
-        return None
-    return state.value_grid(*solution.domain).default
 
 
 def controls(scenario: Scenario) -> dict[str, float]:
@@ -70,7 +70,7 @@ def controls(scenario: Scenario) -> dict[str, float]:
             "Reset to defaults",
             icon=":material/restart_alt:",
             on_click=state.reset_to_defaults,
-            args=(scenario, page, _default_your_value(scenario)),
+            args=(scenario, page, default_your_value(scenario)),
             width="stretch",
         )
     return params
@@ -82,7 +82,7 @@ def your_value_control(scenario: Scenario, solution: Solution | None) -> None:
         return
     var = scenario.variable
     grid = state.value_grid(*solution.domain)
-    label = _your_label(scenario)
+    label = your_label(scenario)
     state.collect_notices(
         scenario.id, {state.YOUR_VALUE_KEY: (grid, label.lower(), var.unit)}
     )
@@ -96,64 +96,7 @@ def your_value_control(scenario: Scenario, solution: Solution | None) -> None:
         )
 
 
-def your_x(solution: Solution) -> float:
-    """The user's x from its slider, kept inside the current domain."""
-    lo, hi = solution.domain
-    grid = state.value_grid(lo, hi)
-    value = st.session_state.get(state.YOUR_VALUE_KEY, grid.default)
-    return min(max(fmt.clean(value), lo), hi)
-
-
-_LAST = threading.local()
-"""Per thread, the last result of each cached call made through :func:`_shared`."""
-
-
-def _shared(fn: Callable[..., T], *key: Hashable) -> T:
-    """``fn(*key)``, reusing this thread's last result for the same key.
-
-    Several sections of one run ask for the same cached analysis; each
-    ``st.cache_data`` hit would hash the key and unpickle a fresh copy.
-    """
-    name = fn.__qualname__
-    last = getattr(_LAST, name, None)
-    if last is None or last[0] != key:
-        last = (key, fn(*key))
-        setattr(_LAST, name, last)
-    return last[1]
-
-
-def _analysis(scenario: Scenario, params: dict[str, float]) -> engine.Analysis:
-    return _shared(engine.analyse, scenario.id, engine.freeze(params))
-
-
 # --- sections -----------------------------------------------------------------
-
-
-def _sliders_moved(params: dict[str, float]) -> bool:
-    """True when a callback has set a parameter slider away from ``params``."""
-    return any(
-        fmt.clean(st.session_state.get(name, value)) != value
-        for name, value in params.items()
-    )
-
-
-def own_rerun(section: Section) -> Section:
-    """``section`` as a fragment: its own widgets rerun it alone, not the page.
-
-    For sections whose widgets feed only themselves (goal seek, sensitivity,
-    fitting, saved cases). Their arguments are those of the last full run.
-    A widget there that moves the parameter sliders (loading a case, using a
-    fit) does so in a callback, which runs before the fragment; the whole page
-    is then rerun instead, so every section sees the new values.
-    """
-
-    @functools.wraps(section)
-    def run(scenario: Scenario, params: dict[str, float], solution: Solution | None):
-        if _sliders_moved(params):
-            st.rerun(scope="app")
-        section(scenario, params, solution)
-
-    return st.fragment(run)
 
 
 def header(scenario: Scenario, params: dict[str, float], solution: Solution | None):
@@ -161,17 +104,6 @@ def header(scenario: Scenario, params: dict[str, float], solution: Solution | No
     # One Markdown block, not a title and a paragraph: every element is
     # redrawn on each slider move, so the page sends as few as it can.
     st.markdown(f"# {scenario.title}\n\n**{scenario.question}**")
-
-
-def heading(title: str, note: str) -> None:
-    """A section heading with a small grey note under it, as one element.
-
-    Drawn like ``st.subheader`` then ``st.caption``, at half the cost of a
-    redraw. The note is Markdown; brackets in it are escaped, as they would
-    otherwise close the grey text early.
-    """
-    note = note.replace("[", "\\[").replace("]", "\\]")
-    st.markdown(f"### {title}\n\n:small[:gray[{note}]]")
 
 
 def _boundary_message(scenario: Scenario, solution: Solution) -> str:
@@ -208,14 +140,14 @@ def headline(scenario: Scenario, params: dict[str, float], solution: Solution | 
     """Notices, then x*, f(x*), the kind with f''(x*) and the derived values."""
     for notice in state.active_notices(scenario.id):
         st.warning(notice, icon=":material/link_off:")
-    analysis = _analysis(scenario, params)
+    analysis = analysis_of(scenario, params)
     if solution is None:
         st.error(analysis.error, icon=":material/block:")
         return
     for note in solution.notes:
         st.warning(note, icon=":material/warning:")
     var = scenario.variable
-    view = _points(scenario, params, solution)
+    view = points_of(scenario, params, solution)
     optimum = view.reports[-1].derived if view is not None else {}
     derived = [(d, optimum[d.name]) for d in scenario.derived if d.name in optimum]
     # A wrapping row of content-width cards: long values like "$201.00 per
@@ -310,7 +242,7 @@ def growth_section(
     left.metric(
         f"Rate of change at {fmt.quantity(at, var.unit)}",
         fmt.quantity(figures.slope, fmt.slope_unit(scenario)),
-        help=f"f′ at {_your_label(scenario).lower()} (set in the sidebar).",
+        help=f"f′ at {your_label(scenario).lower()} (set in the sidebar).",
     )
     doubling = (
         fmt.quantity(figures.doubling_x, var.unit)
@@ -349,8 +281,8 @@ def chart_section(
 
     if solution is None:
         return
-    analysis = _analysis(scenario, params)
-    view = _points(scenario, params, solution)
+    analysis = analysis_of(scenario, params)
+    view = points_of(scenario, params, solution)
     if view is None or analysis.curve is None:
         return
     # The note names no number that a slider move changes (the tangent's
@@ -360,7 +292,7 @@ def chart_section(
         "The curve and its slope",
         f"Top: {scenario.objective_label.lower()} across the allowed range. "
         f"Bottom: its slope f′, which crosses zero where the top curve turns. "
-        f"The dashed line is the tangent at {_your_label(scenario).lower()}, "
+        f"The dashed line is the tangent at {your_label(scenario).lower()}, "
         "set in the sidebar. Point at the top curve, or drag along it, for the "
         "tangent there. " + lab_charts.concavity_sentence(scenario, params),
     )
@@ -378,24 +310,6 @@ def chart_section(
     st.vega_lite_chart(charts.sendable(chart.slope), width="stretch")
 
 
-def inflections_section(
-    scenario: Scenario, params: dict[str, float], solution: Solution | None
-):
-    """Where f'' changes sign: the inflection points, when there are any."""
-    from . import lab_charts
-
-    if solution is None:
-        return
-    inflections = lab_charts.inflection_table(scenario, params)
-    if not inflections.empty:
-        heading(
-            "Inflection points",
-            "Where f″ changes sign, found by root-finding f″. The main chart "
-            "marks each one; there the slope f′ is at its steepest nearby.",
-        )
-        st.table(inflections, hide_index=True)
-
-
 @st.cache_data(max_entries=512, show_spinner=False)
 def _curve_frames(scenario_id: str, params: engine.ParamItems):
     """The plotted curve and its hover samples; formatting their text is slow."""
@@ -408,240 +322,6 @@ def _curve_frames(scenario_id: str, params: engine.ParamItems):
     return charts.curve_frame(scenario, curve), charts.hover_frame(scenario, curve)
 
 
-def _download(table: tables.Table, name: str, scenario: Scenario, key: str) -> None:
-    st.download_button(
-        "Download CSV",
-        # A callable defers building the CSV until someone clicks.
-        table.csv_bytes,
-        file_name=f"{scenario.id}_{name}.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        on_click="ignore",
-        key=f"{scenario.id}.{key}",
-    )
-
-
-def points_section(
-    scenario: Scenario, params: dict[str, float], solution: Solution | None
-):
-    """(a) Reference points and the user's value against the optimum."""
-    from . import tables
-
-    if solution is None:
-        return
-    view = _points(scenario, params, solution)
-    if view is None:
-        return
-    heading(
-        "Points against the optimum",
-        "Advice follows the sign of the slope. “Short of the optimum by” is "
-        f"what each point gives up against the best "
-        f"{scenario.variable.label.lower()}.",
-    )
-    table = tables.points_table(scenario, view.reports)
-    st.table(table.display, hide_index=True)
-    _download(table, "points", scenario, "points_csv")
-
-
-def what_if_section(
-    scenario: Scenario, params: dict[str, float], solution: Solution | None
-):
-    """(b) Current parameters and results against the defaults."""
-    from . import tables
-
-    analysis = _analysis(scenario, params)
-    if not analysis.what_if:
-        return
-    st.subheader("What if: your settings against the defaults")
-    table = tables.what_if_table(analysis.what_if)
-    st.table(table.display, hide_index=True)
-    _download(table, "what_if", scenario, "what_if_csv")
-
-
-def _points(scenario: Scenario, params: dict[str, float], solution: Solution):
-    """Reports for the references, the user's value and the optimum (cached)."""
-    x = your_x(solution)
-    span = engine.tangent_span(*solution.domain, x)
-    return _shared(engine.points_view, scenario.id, engine.freeze(params), x, span)
-
-
-def _default_target(scenario: Scenario) -> float:
-    """A target worth seeking: the objective at the default "your value"."""
-    solution = engine.default_solution(scenario.id)
-    your_default = _default_your_value(scenario)
-    if isinstance(solution, str) or your_default is None:
-        return 0.0
-    span = engine.tangent_span(*solution.domain, your_default)
-    view = engine.points_view(
-        scenario.id, engine.freeze(solution.params), your_default, span
-    )
-    return 0.0 if view is None else fmt.round_sig(view.reports[-2].value, 3)
-
-
-@own_rerun
-def goal_seek_section(
-    scenario: Scenario, params: dict[str, float], solution: Solution | None
-):
-    """(c) Every x that reaches a target the user types in."""
-    from . import tables
-
-    if solution is None:
-        return
-    obj = scenario.objective_label
-    st.subheader("Goal seek")
-    target = st.number_input(
-        fmt.with_unit(f"Target {obj.lower()}", scenario.objective_unit),
-        value=_default_target(scenario),
-        format="%g",
-        key=f"{scenario.id}.seek_target",
-        help=f"Every {scenario.variable.label.lower()} in the range where "
-        f"{obj.lower()} equals this value.",
-    )
-    result = engine.goal_seek(scenario.id, engine.freeze(params), fmt.clean(target))
-    if result.error:
-        st.error(result.error)
-        return
-    shown_target = fmt.quantity(target, scenario.objective_unit)
-    lo, hi = solution.domain
-    if not result.reports:
-        best = "highest" if scenario.goal == "maximize" else "lowest"
-        st.info(
-            f"No {scenario.variable.label.lower()} between "
-            f"{fmt.range_text(lo, hi, scenario.variable.unit)} gives {shown_target}; "
-            f"the {best} it reaches is "
-            f"{fmt.quantity(solution.value, scenario.objective_unit)}."
-        )
-        return
-    count = len(result.reports)
-    st.caption(
-        f"{count} {'point' if count == 1 else 'points'} in the range "
-        f"{'reaches' if count == 1 else 'reach'} {shown_target}."
-    )
-    table = tables.seek_table(scenario, result.reports)
-    st.table(table.display, hide_index=True)
-    _download(table, "goal_seek", scenario, "seek_csv")
-
-
-def derivation_section(
-    scenario: Scenario, params: dict[str, float], solution: Solution | None
-):
-    """How the optimum follows from f' = 0, the f'' test and the derivative check."""
-    from . import tables
-
-    var = scenario.variable
-    name = var.label.lower()
-    obj = scenario.objective_label.lower()
-    analysis = _analysis(scenario, params)
-    st.subheader("How the optimum is found")
-
-    st.markdown(
-        f"**1 · The objective.** {scenario.objective_label} as a function of {name}:"
-    )
-    st.latex(scenario.formula_tex)
-
-    st.markdown(
-        f"**2 · Its slope.** The first derivative says how much {obj} changes "
-        f"for a small step up in {name}. Where it is positive, a larger {name} "
-        f"raises {obj}; where it is negative, it lowers it."
-    )
-    st.latex(scenario.df_tex)
-
-    st.markdown(
-        f"**3 · Where the slope is zero.** Inside the range, a best {name} can "
-        f"only sit where the slope is zero, because anywhere else a small step "
-        f"one way would improve {obj}. The solver fits f′ with a Chebyshev "
-        f"polynomial, adding sample points until the fit is exact to rounding "
-        f"and splitting the range into pieces where one polynomial is not "
-        f"enough. It checks the fit against f′ on a fine even grid, so a narrow "
-        f"dip cannot slip between the samples, finds every root of each piece "
-        f"and polishes each one on f′ itself until it is exact to machine "
-        f"precision. It then compares those roots with both ends of the range."
-    )
-    search = solution.search if solution is not None else None
-    if search is not None:
-        pieces = "one piece" if search.pieces == 1 else f"{search.pieces:,} pieces"
-        st.markdown(
-            f"Here f′ took {pieces}, {search.points:,} Chebyshev points and "
-            f"{search.check_points:,} check points: {solution.evaluations:,} "
-            "evaluations in all."
-        )
-    if solution is not None:
-        if solution.stationary_points:
-            roots = ", ".join(
-                fmt.quantity(sp.x, var.unit, sig=6) for sp in solution.stationary_points
-            )
-            st.markdown(
-                f"Here f′ = 0 at **{roots}**"
-                + (
-                    f" (f′ left there: {fmt.number(solution.residual)})."
-                    if not solution.on_boundary
-                    else "."
-                )
-            )
-        else:
-            st.markdown(
-                "Here f′ never changes sign across the range, so the answer is "
-                f"an end of the range: **{fmt.quantity(solution.x, var.unit)}**."
-            )
-    if scenario.explanation:
-        st.info(scenario.explanation, icon=":material/lightbulb:")
-
-    st.markdown(
-        "**4 · The second-derivative test.** The second derivative says which "
-        "way the curve bends. Negative means it bends down, so a flat point is "
-        "a peak; positive means it bends up, so a flat point is a valley."
-    )
-    st.latex(scenario.d2f_tex)
-    if solution is not None:
-        curvature = solution.second_derivative
-        if solution.on_boundary:
-            verdict = (
-                "The best point is an end of the range, where f′ is not zero, so "
-                "the test does not apply; comparing the ends settles it."
-            )
-        else:
-            bend = "down" if curvature < 0 else "up" if curvature > 0 else "neither way"
-            verdict = (
-                f"At x* = {fmt.quantity(solution.x, var.unit)}, "
-                f"f″ = {fmt.number(curvature)}: the curve bends {bend}, "
-                f"so this is a {solution.kind}."
-            )
-        st.markdown(verdict)
-
-    st.markdown(
-        "**5 · Checking the derivatives.** f′ and f″ above were worked out "
-        + ("by SymPy from the formula" if "formula" in scenario.tags else "by hand")
-        + ". To catch a slip, each is compared with a finite-difference "
-        "estimate taken from f alone, at points spread across the range."
-    )
-    check = analysis.check
-    if check is None:
-        st.markdown("The check runs once the parameters give a feasible range.")
-        return
-    failures = len(check.failures)
-    total = len(check.samples)
-    if check.passed:
-        st.success(
-            f"Passed: analytic and numerical derivatives agree at all {total} points.",
-            icon=":material/check_circle:",
-        )
-    else:
-        st.error(
-            f"Failed at {failures} of {total} points: the hand-written "
-            "derivatives disagree with the numerical ones.",
-            icon=":material/error:",
-        )
-    comparison = st.expander(
-        "Point-by-point comparison",
-        key=f"{scenario.id}.check_open",
-        on_change="rerun",
-    )
-    # Drawn only while open: a few hundred table cells redrawn on every slider
-    # move would slow the whole page for a table most readers never open.
-    if comparison.open:
-        comparison.table(tables.check_table(check), hide_index=True)
-
-
 def loaded_case_notice(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ) -> None:
@@ -651,46 +331,6 @@ def loaded_case_notice(
     from . import whatif_sections
 
     whatif_sections.show_pending_load(scenario)
-
-
-@own_rerun
-def sensitivity_section(
-    scenario: Scenario, params: dict[str, float], solution: Solution | None
-) -> None:
-    """Tornado, one-way sweep or two-way heatmap (see :mod:`whatif_sections`)."""
-    from . import whatif_sections
-
-    whatif_sections.render_sensitivity(scenario, params, solution)
-
-
-@own_rerun
-def demand_fit_section(
-    scenario: Scenario, params: dict[str, float], solution: Solution | None
-) -> None:
-    """Fit demand from sales data, for the linear-demand pricing scenarios."""
-    from . import whatif_sections
-
-    whatif_sections.render_demand_fit(scenario, params, solution)
-
-
-@own_rerun
-def save_case_section(
-    scenario: Scenario, params: dict[str, float], solution: Solution | None
-) -> None:
-    """Save the sliders as a case, or load a saved one back into them."""
-    from . import whatif_sections
-
-    whatif_sections.render_save_case(scenario, params, solution)
-
-
-def has_fit(scenario: Scenario) -> bool:
-    """True when the scenario has something to fit: demand data or a curve."""
-    from scenarios import demand_fit, fitting
-
-    return (
-        demand_fit.supports_demand_fit(scenario.id)
-        or fitting.data_fit_of(scenario) is not None
-    )
 
 
 @dataclass(frozen=True)
@@ -790,7 +430,7 @@ def render(scenario_id: str) -> None:
     """The page for ``scenario_id``: sidebar controls, then every section."""
     scenario = scenarios.get(scenario_id)
     params = controls(scenario)
-    solution = _analysis(scenario, params).solution
+    solution = analysis_of(scenario, params).solution
     your_value_control(scenario, solution)
     render_sections(scenario, params, solution, SECTIONS)
     state.mark_rendered(scenario.id)

@@ -529,9 +529,9 @@ def test_the_title_and_each_heading_are_one_element_with_their_note():
 
 def test_a_heading_note_keeps_its_brackets_inside_the_grey_text():
     def page() -> None:
-        from dashboard import scenario_page
+        from dashboard import page_run
 
-        scenario_page.heading("Odd units", "Measured in [kg] per [m], or ]].")
+        page_run.heading("Odd units", "Measured in [kg] per [m], or ]].")
 
     at = AppTest.from_function(page).run()
     assert at.markdown[0].value == (
