@@ -15,7 +15,6 @@ drawn.
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -330,11 +329,9 @@ def with_curvature(
     if above:
         datasets[INFLECTIONS] = _inflection_records(scenario, cv, x_field, y_field)
     out = dict(spec)
-    out["layer"] = [
-        *copy.deepcopy(below),
-        *spec.get("layer", []),
-        *copy.deepcopy(above),
-    ]
+    # The compiled layers are shared, as the compiled panels are (see
+    # charts.with_data): nothing downstream edits a spec's nested parts.
+    out["layer"] = [*below, *spec.get("layer", []), *above]
     out["datasets"] = {**spec.get("datasets", {}), **datasets}
     return out
 

@@ -373,3 +373,20 @@ def test_with_curvature_wraps_the_main_chart_in_valid_layers():
         k: v for k, v in spec["datasets"].items() if k not in main.objective["datasets"]
     }
     alt.LayerChart.from_dict({"layer": added, "datasets": own})
+
+
+def test_drawing_pages_leaves_the_shared_curvature_layers_as_compiled():
+    # with_curvature hands out the cached layers themselves, not copies, so
+    # drawing the page (Streamlit serialising the spec) must not edit them.
+    from dashboard import lab_charts
+    from tests.dashboard.helpers import open_page
+
+    sc = scenarios.get("fuel_efficiency")
+    shape = ("x", "f", ("down", "up"), True)
+    lab_charts._compiled_curvature.cache_clear()
+    at = open_page("fuel_efficiency")
+    at.slider(key="idle_burn").set_value(3.0).run()
+    assert not at.exception
+    assert lab_charts._compiled_curvature(sc.id, *shape) == (
+        lab_charts._compile_curvature(sc, *shape)
+    )
