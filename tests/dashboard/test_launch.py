@@ -27,6 +27,16 @@ def test_the_config_sits_where_streamlit_reads_a_scripts_own_settings():
     assert config["browser"]["gatherUsageStats"] is False
 
 
+def test_the_config_turns_off_the_full_collection_after_every_run():
+    # A real Streamlit option (get_option raises on an unknown name), on by
+    # default; the dashboard's heap makes that pass cost ~100 ms a rerun.
+    from streamlit import config as streamlit_config
+
+    assert isinstance(streamlit_config.get_option("runner.postScriptGC"), bool)
+    config = tomllib.loads(launch.CONFIG.read_text(encoding="utf-8"))
+    assert config["runner"]["postScriptGC"] is False
+
+
 def test_options_go_to_streamlit_run_after_the_app(monkeypatch):
     seen = {}
 
