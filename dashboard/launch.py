@@ -1,9 +1,9 @@
 """``scenarios-dashboard [streamlit options]``: the dashboard, from any folder.
 
 The command runs ``streamlit run`` on this package's ``app.py``, so it works from
-any folder, in a checkout or an installed wheel. Streamlit reads the theme and
-server settings from ``.streamlit/config.toml`` beside the script it runs; that
-file ships inside this package. Options given on the command line, such as
+any folder, in a checkout or an installed wheel. Streamlit reads the theme,
+server and runner settings from ``.streamlit/config.toml`` beside the script it
+runs; that file ships inside this package. Options given on the command line, such as
 ``--server.port 8600``, override it.
 """
 
@@ -17,7 +17,7 @@ APP = Path(__file__).resolve().with_name("app.py")
 """The Streamlit script the command serves."""
 
 CONFIG = APP.with_name(".streamlit") / "config.toml"
-"""The dashboard's theme and server settings, read by Streamlit beside ``APP``."""
+"""The dashboard's theme, server and runner settings, read beside ``APP``."""
 
 
 def streamlit_argv(options: Sequence[str]) -> list[str]:
