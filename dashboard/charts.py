@@ -104,7 +104,7 @@ def hover_frame(scenario: Scenario, curve: Curve) -> pd.DataFrame:
     # tangent_span for every sample at once, then cut like the user's tangent.
     h = TANGENT_SHARE * (x_hi - x_lo)
     x0, x1 = np.maximum(x - h, x_lo), np.minimum(x + h, x_hi)
-    tx0, tf0, tx1, tf1, _ = _cut_to_range(
+    tx0, tf0, tx1, tf1, _ = cut_to_range(
         x0, f + df * (x0 - x), x1, f + df * (x1 - x), y_range
     )
     var, unit = scenario.variable, scenario.objective_unit
@@ -225,7 +225,7 @@ def crossing_frame(scenario: Scenario, solution: Solution) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["x", "df", "label", "right_half", "label_dy"])
 
 
-def _cut_to_range(
+def cut_to_range(
     x0: np.ndarray,
     y0: np.ndarray,
     x1: np.ndarray,
@@ -255,7 +255,7 @@ def tangent_frame(
 ) -> pd.DataFrame:
     """The tangent segment, cut where it leaves the curve's own y range."""
     ends = [np.asarray([float(v)]) for v in (xs[0], ys[0], xs[1], ys[1])]
-    xa, ya, xb, yb, keep = _cut_to_range(*ends, y_range)
+    xa, ya, xb, yb, keep = cut_to_range(*ends, y_range)
     if not keep[0]:
         return pd.DataFrame({"x": [], "f": []})
     return pd.DataFrame({"x": [xa[0], xb[0]], "f": [ya[0], yb[0]]})

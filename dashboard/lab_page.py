@@ -29,8 +29,8 @@ from scenarios.learning import (
     step_size_study,
 )
 
+from . import charts, difference_charts, lab_charts, own_model_state
 from . import format as fmt
-from . import lab_charts, own_model_state
 
 PREFIX = "lab"
 Items = tuple[tuple[str, float], ...]
@@ -200,10 +200,8 @@ def _secant_section(scenario: Scenario, items: Items, x: float, curve: Curve) ->
         window = (max(float(lo), x - reach), min(float(hi), x + reach))
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        st.altair_chart(
-            lab_charts.secant_chart(scenario, curve, table, window),
-            width="stretch",
-        )
+        spec = difference_charts.secant_chart(scenario, curve, table, window)
+        st.vega_lite_chart(charts.sendable(spec), width="stretch")
     slope_unit = fmt.slope_unit(scenario)
     rows = [
         {
@@ -240,7 +238,8 @@ def _secant_section(scenario: Scenario, items: Items, x: float, curve: Curve) ->
 def _step_size_section(scenario: Scenario, items: Items, x: float) -> None:
     st.subheader("How small should h be?")
     study = _study(scenario.id, items, x)
-    st.altair_chart(lab_charts.step_error_chart(study), width="stretch")
+    spec = difference_charts.step_error_chart(study)
+    st.vega_lite_chart(charts.sendable(spec), width="stretch")
     scale = fmt.number(study.scale)
     eps = fmt.number(EPS, sig=2, zero_below=0)
     st.markdown(

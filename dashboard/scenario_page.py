@@ -42,7 +42,7 @@ from .tab_sections import (
     what_if_section,
 )
 
-# charts, lab_charts, tables and whatif_sections bring in pandas and Altair,
+# charts, curvature_charts, tables and whatif_sections bring in pandas and Altair,
 # about half a second to import. Each section imports what it draws with, so
 # on a cold start the sidebar and title reach the browser first and it loads
 # their scripts while the server is still importing the rest.
@@ -277,7 +277,7 @@ def chart_section(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ):
     """The main chart: f with its marks and tangent, and f' below."""
-    from . import charts, lab_charts
+    from . import charts, curvature_charts
 
     if solution is None:
         return
@@ -294,7 +294,7 @@ def chart_section(
         f"Bottom: its slope f′, which crosses zero where the top curve turns. "
         f"The dashed line is the tangent at {your_label(scenario).lower()}, "
         "set in the sidebar. Point at the top curve, or drag along it, for the "
-        "tangent there. " + lab_charts.concavity_sentence(scenario, params),
+        "tangent there. " + curvature_charts.concavity_sentence(scenario, params),
     )
     chart = charts.main_chart(
         scenario,
@@ -305,7 +305,7 @@ def chart_section(
         (view.tangent_x, view.tangent_y),
         frames=_curve_frames(scenario.id, engine.freeze(params)),
     )
-    objective = lab_charts.with_curvature(chart.objective, scenario, params)
+    objective = curvature_charts.with_curvature(chart.objective, scenario, params)
     st.vega_lite_chart(charts.sendable(objective), width="stretch")
     st.vega_lite_chart(charts.sendable(chart.slope), width="stretch")
 

@@ -66,11 +66,11 @@ def inflections_section(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ):
     """Where f'' changes sign: the inflection points, when there are any."""
-    from . import lab_charts
+    from . import curvature_charts
 
     if solution is None:
         return
-    inflections = lab_charts.inflection_table(scenario, params)
+    inflections = curvature_charts.inflection_table(scenario, params)
     if not inflections.empty:
         heading(
             "Inflection points",

@@ -91,7 +91,7 @@ def test_each_panel_is_sent_exactly_the_datasets_it_reads():
     # Streamlit redraws a chart in place by swapping its named datasets. A
     # dataset the compiled view does not read makes that swap fail, and the
     # chart keeps showing the data of the run that first drew it.
-    from dashboard import lab_charts
+    from dashboard import curvature_charts
     from tests.dashboard.helpers import named_data
 
     for scenario in scenarios.REGISTRY.values():
@@ -111,7 +111,7 @@ def test_each_panel_is_sent_exactly_the_datasets_it_reads():
             engine.YOUR_VALUE_LABEL,
             (view.tangent_x, view.tangent_y),
         )
-        objective = lab_charts.with_curvature(chart.objective, scenario, params)
+        objective = curvature_charts.with_curvature(chart.objective, scenario, params)
         for spec in (chart.objective, objective, chart.slope):
             assert set(spec["datasets"]) == named_data(spec), scenario.id
 
