@@ -26,8 +26,8 @@ from scenarios.learning import (
     nice_floor,
 )
 
+from . import charts, lab_charts
 from . import format as fmt
-from . import lab_charts
 from .lab_page import Items, choose_and_solve, point_slider
 
 PREFIX = "gd"
@@ -224,7 +224,8 @@ def _descent_section(
         "it slows down as it nears the optimum, where f′ = 0."
     )
     _callout(*stop_message(scenario, run))
-    st.altair_chart(lab_charts.descent_chart(scenario, curve, run), width="stretch")
+    spec = lab_charts.descent_chart(scenario, curve, run)
+    st.vega_lite_chart(charts.sendable(spec), width="stretch")
     final = run.final
     a, b, c = st.columns(3)
     a.metric(
@@ -284,7 +285,9 @@ def _finder_section(scenario: Scenario, items: Items, start: float) -> None:
         f"The same descent from {start_text}, at learning rates spread on a log "
         "scale, each with the same step budget."
     )
-    st.altair_chart(lab_charts.finder_chart(finder), width="stretch")
+    st.vega_lite_chart(
+        charts.sendable(lab_charts.finder_chart(finder)), width="stretch"
+    )
     if finder.bound is not None:
         curvature = fmt.number(abs(finder.second_derivative))
         bound = fmt.number(finder.bound)

@@ -27,7 +27,7 @@ from scenarios import Curve, Scenario
 
 from . import charts
 from . import format as fmt
-from .lab_charts import CURVE, OPTIMUM, PATH, x_text
+from .lab_charts import CURVE, OPTIMUM, PATH, frame_layer, window_rows, x_text
 
 if TYPE_CHECKING:
     from scenarios.learning import SecantTable, StepSizeStudy
@@ -38,8 +38,6 @@ TANGENT = "Tangent f′(x)"
 """The tangent's name in the secant chart's legend (drawn dashed)."""
 
 _SECANT_COLOURS = ["#fdba74", "#fb923c", "#f97316", "#ea580c", "#c2410c", "#9a3412"]
-_PAD = 0.08
-"""Room above and below the curve, as a share of its height in the window."""
 
 
 # --- secant to tangent --------------------------------------------------------
@@ -71,11 +69,7 @@ def secant_layers(scenario: Scenario, names: tuple[str, ...]) -> alt.LayerChart:
         legend=alt.Legend(orient="bottom", columns=3),
     )
     # Two corners of the window, never seen: they set both scales' domains.
-    frame = (
-        alt.Chart(alt.Data(name="secant_frame"))
-        .mark_point(opacity=0, size=1)
-        .encode(x_enc, y_enc)
-    )
+    frame = frame_layer("secant_frame", x_enc, y_enc)
     curve = (
         alt.Chart(alt.Data(name="secant_curve"))
         .mark_line(color=CURVE, strokeWidth=2.5)
@@ -128,9 +122,8 @@ def secant_data(
     lo, hi = window
     inside = (curve.x >= lo) & (curve.x <= hi)
     xs, fs = curve.x[inside], curve.value[inside]
-    y_lo, y_hi = float(fs.min()), float(fs.max())
-    pad = _PAD * (y_hi - y_lo) if y_hi > y_lo else max(abs(y_hi), 1.0) * 0.1
-    band = (y_lo - pad, y_hi + pad)
+    corners = window_rows(lo, hi, fs)
+    band = (corners[0]["f"], corners[1]["f"])
     slopes = [s.slope for s in table.secants] + [table.derivative]
     # Each line runs across the whole window, cut where it leaves the band.
     starts = np.array([table.line_at(m, lo) for m in slopes])
@@ -146,7 +139,7 @@ def secant_data(
         for x, f in ((float(x0), float(f0)), (float(x1), float(f1)))
     ]
     return {
-        "secant_frame": [{"x": lo, "f": band[0]}, {"x": hi, "f": band[1]}],
+        "secant_frame": corners,
         "secant_curve": [
             {"x": x, "f": f} for x, f in zip(xs.tolist(), fs.tolist(), strict=True)
         ],

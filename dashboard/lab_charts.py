@@ -10,22 +10,21 @@ drawn.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
+import scenarios
 from scenarios import Curve, Scenario, Solution
 
 if TYPE_CHECKING:
-    # Only the lab pages draw these; the scenario page imports this module too.
-    from scenarios.learning import (
-        Descent,
-        RateFinder,
-        UnitCurve,
-    )
+    # Only the tool pages draw these; the scenario page imports this module too.
+    from scenarios.learning import Descent, RateFinder, UnitCurve
 
+from . import charts
 from . import format as fmt
 
 CONCAVE_UP = "#2563eb"
@@ -91,95 +90,110 @@ def _axis_title(label: str, unit: str) -> str:
 # --- gradient descent ---------------------------------------------------------
 
 
-def descent_chart(scenario: Scenario, curve: Curve, run: Descent) -> alt.LayerChart:
-    """The curve with the descent path: numbered points joined in order."""
-    var = scenario.variable
-    lo, hi = run.domain
-    x_scale = alt.Scale(domain=[lo, hi], nice=False, zero=False)
-    y_lo, y_hi = float(np.min(curve.value)), float(np.max(curve.value))
+def frame_layer(name: str, x_enc: alt.X, y_enc: alt.Y | None = None) -> alt.Chart:
+    """Invisible points at the corners of a chart's window, from dataset ``name``.
+
+    They set the scale domains from the data, so a compiled spec need not
+    change when the window does.
+    """
+    chart = alt.Chart(alt.Data(name=name)).mark_point(opacity=0, size=1)
+    return chart.encode(x_enc) if y_enc is None else chart.encode(x_enc, y_enc)
+
+
+def window_rows(
+    lo: float, hi: float, values: np.ndarray, x: str = "x", y: str = "f"
+) -> list[dict]:
+    """Corners of a window: ``[lo, hi]`` across, ``values``' range plus 8% up."""
+    y_lo, y_hi = float(np.min(values)), float(np.max(values))
     pad = 0.08 * (y_hi - y_lo) if y_hi > y_lo else max(abs(y_hi), 1.0) * 0.1
-    y_scale = alt.Scale(domain=[y_lo - pad, y_hi + pad], nice=False, zero=False)
-    x_enc = alt.X("x:Q", title=_axis_title(var.label, var.unit), scale=x_scale)
-    y_enc = alt.Y(
-        "f:Q",
-        title=_axis_title(scenario.objective_label, scenario.objective_unit),
-        scale=y_scale,
-    )
-    line = pd.DataFrame({"x": curve.x, "f": curve.value})
-    path = pd.DataFrame(
-        {
-            "x": [s.x for s in run.steps],
-            "f": [s.value for s in run.steps],
-            "step": [s.step for s in run.steps],
-            "x_text": [x_text(scenario, s.x) for s in run.steps],
-            "f_text": [f_text(scenario, s.value) for s in run.steps],
-            "df_text": [fmt.signed(s.derivative) for s in run.steps],
-        }
-    )
+    return [{x: lo, y: y_lo - pad}, {x: hi, y: y_hi + pad}]
+
+
+def descent_layers(scenario: Scenario) -> alt.LayerChart:
+    """The descent chart as layers reading ``descent_frame``, ``descent_curve``,
+    ``descent_path`` and ``descent_labels``."""
+    var = scenario.variable
+    free = alt.Scale(nice=False, zero=False)
+    x_enc = alt.X("x:Q", title=_axis_title(var.label, var.unit), scale=free)
+    y_title = _axis_title(scenario.objective_label, scenario.objective_unit)
+    y_enc = alt.Y("f:Q", title=y_title, scale=free)
     tooltip = [
         alt.Tooltip("step:Q", title="Step"),
         alt.Tooltip("x_text:N", title=var.label),
         alt.Tooltip("f_text:N", title=scenario.objective_label),
         alt.Tooltip("df_text:N", title="Slope f′"),
     ]
-    curve_layer = (
-        alt.Chart(line).mark_line(color=CURVE, strokeWidth=2).encode(x_enc, y_enc)
-    )
-    path_line = (
-        alt.Chart(path)
-        .mark_line(color=PATH, strokeWidth=1.4, opacity=0.8)
-        .encode(x_enc, y_enc, order="step:Q")
-    )
-    path_points = (
-        alt.Chart(path)
-        .mark_circle(size=70, color=PATH, opacity=1)
-        .encode(
-            x_enc,
-            y_enc,
+    path = alt.Chart(alt.Data(name="descent_path")).encode(x_enc, y_enc)
+    return alt.layer(
+        frame_layer("descent_frame", x_enc, y_enc),
+        alt.Chart(alt.Data(name="descent_curve"))
+        .mark_line(color=CURVE, strokeWidth=2)
+        .encode(x_enc, y_enc),
+        path.mark_line(color=PATH, strokeWidth=1.4, opacity=0.8).encode(order="step:Q"),
+        path.mark_circle(size=70, color=PATH, opacity=1).encode(
             opacity=alt.Opacity(
                 "step:Q", scale=alt.Scale(range=[0.35, 1.0]), legend=None
             ),
             tooltip=tooltip,
-        )
-    )
-    # Label only the start and the last step; the tooltip numbers the rest.
-    shown = sorted({0, len(run.steps) - 1})
-    label_frame = path.iloc[shown].copy()
-    label_frame["label"] = [
-        "start" if s == 0 else f"step {s}" for s in label_frame["step"].tolist()
-    ]
-    labels = (
-        alt.Chart(label_frame)
+        ),
+        alt.Chart(alt.Data(name="descent_labels"))
         .mark_text(dy=-12, fontSize=11, color=PATH)
-        .encode(x_enc, y_enc, text="label:N")
-    )
-    return alt.layer(curve_layer, path_line, path_points, labels).properties(height=360)
+        .encode(x_enc, y_enc, text="label:N"),
+    ).properties(height=360)
 
 
-def finder_chart(finder: RateFinder) -> alt.LayerChart:
-    """Steps used against learning rate (log), coloured by outcome, bound marked."""
-    frame = pd.DataFrame(
+@functools.lru_cache(maxsize=128)
+def _descent_spec(scenario_id: str) -> dict:
+    return charts.compile_chart(descent_layers(scenarios.get(scenario_id)))
+
+
+def descent_chart(scenario: Scenario, curve: Curve, run: Descent) -> dict:
+    """The curve with the descent path: numbered points joined in order."""
+    path = [
         {
-            "rate": [t.learning_rate for t in finder.trials],
-            "steps": [t.steps for t in finder.trials],
-            "outcome": [OUTCOME_TEXT[t.outcome] for t in finder.trials],
-            "rate_text": [fmt.number(t.learning_rate) for t in finder.trials],
-            "zero": 0,
+            "x": s.x,
+            "f": s.value,
+            "step": s.step,
+            "x_text": x_text(scenario, s.x),
+            "f_text": f_text(scenario, s.value),
+            "df_text": fmt.signed(s.derivative),
         }
-    )
-    rates = frame["rate"]
-    low = min(float(rates.min()), finder.bound or float(rates.min())) / 1.5
-    high = max(float(rates.max()), finder.bound or float(rates.max())) * 1.5
+        for s in run.steps
+    ]
+    # Label only the start and the last step; the tooltip numbers the rest.
+    ends = sorted({0, len(path) - 1})
+    labels = [
+        {**path[i], "label": "start" if i == 0 else f"step {path[i]['step']}"}
+        for i in ends
+    ]
+    curve_rows = [
+        {"x": x, "f": f}
+        for x, f in zip(curve.x.tolist(), curve.value.tolist(), strict=True)
+    ]
+    data = {
+        "descent_frame": window_rows(*run.domain, curve.value),
+        "descent_curve": curve_rows,
+        "descent_path": path,
+        "descent_labels": labels,
+    }
+    return charts.with_data(_descent_spec(scenario.id), data)
+
+
+def finder_layers(
+    rates: tuple[float, ...], max_steps: int, bound: bool
+) -> alt.LayerChart:
+    """The finder chart as layers reading ``finder_frame``, ``finder_trials``
+    and, with ``bound``, ``finder_bound``; ``rates`` are the axis ticks."""
     x_enc = alt.X(
         "rate:Q",
         title="Learning rate (log scale)",
-        scale=alt.Scale(type="log", domain=[low, high], nice=False),
-        axis=alt.Axis(format="~g", values=[float(r) for r in rates]),
+        scale=alt.Scale(type="log", nice=False),
+        axis=alt.Axis(format="~g", values=list(rates)),
     )
     y_enc = alt.Y(
         "steps:Q",
-        title=f"Steps taken (budget {finder.max_steps:,})",
-        scale=alt.Scale(domain=[0, finder.max_steps * 1.08], nice=False),
+        title=f"Steps taken (budget {max_steps:,})",
+        scale=alt.Scale(domain=[0, max_steps * 1.08], nice=False),
     )
     colour = alt.Color(
         "outcome:N",
@@ -192,35 +206,55 @@ def finder_chart(finder: RateFinder) -> alt.LayerChart:
         alt.Tooltip("outcome:N", title="Outcome"),
         alt.Tooltip("steps:Q", title="Steps"),
     ]
-    bars = (
-        alt.Chart(frame)
-        .mark_rule(strokeWidth=3, opacity=0.5)
-        .encode(x=x_enc, y=y_enc, y2="zero:Q", color=colour)
+    trials = alt.Chart(alt.Data(name="finder_trials")).encode(
+        x_enc, y_enc, color=colour
     )
-    points = (
-        alt.Chart(frame)
-        .mark_point(size=110, filled=True, opacity=1)
-        .encode(x_enc, y_enc, color=colour, tooltip=tooltip)
-    )
-    layers = [bars, points]
-    if finder.bound is not None:
-        bound = pd.DataFrame(
-            {
-                "rate": [finder.bound],
-                "label": [f"2/|f″(x*)| = {fmt.number(finder.bound)}"],
-            }
+    layers = [
+        frame_layer("finder_frame", x_enc),
+        trials.mark_rule(strokeWidth=3, opacity=0.5).encode(y2="zero:Q"),
+        trials.mark_point(size=110, filled=True, opacity=1).encode(tooltip=tooltip),
+    ]
+    if bound:
+        marks = alt.Chart(alt.Data(name="finder_bound")).encode(x=x_enc)
+        layers.append(
+            marks.mark_rule(color="#dc2626", strokeDash=[6, 4], strokeWidth=2)
         )
         layers.append(
-            alt.Chart(bound)
-            .mark_rule(color="#dc2626", strokeDash=[6, 4], strokeWidth=2)
-            .encode(x=x_enc)
-        )
-        layers.append(
-            alt.Chart(bound)
-            .mark_text(align="right", dx=-6, fontSize=12, color="#dc2626")
-            .encode(x=x_enc, y=alt.value(130), text="label:N")
+            marks.mark_text(align="right", dx=-6, fontSize=12, color="#dc2626").encode(
+                y=alt.value(130), text="label:N"
+            )
         )
     return alt.layer(*layers).properties(height=320)
+
+
+@functools.lru_cache(maxsize=128)
+def _finder_spec(rates: tuple[float, ...], max_steps: int, bound: bool) -> dict:
+    return charts.compile_chart(finder_layers(rates, max_steps, bound))
+
+
+def finder_chart(finder: RateFinder) -> dict:
+    """Steps used against learning rate (log), coloured by outcome, bound marked."""
+    rates = tuple(t.learning_rate for t in finder.trials)
+    trials = [
+        {
+            "rate": t.learning_rate,
+            "steps": t.steps,
+            "outcome": OUTCOME_TEXT[t.outcome],
+            "rate_text": fmt.number(t.learning_rate),
+            "zero": 0,
+        }
+        for t in finder.trials
+    ]
+    reach = [*rates, *([finder.bound] if finder.bound is not None else [])]
+    data = {
+        "finder_frame": [{"rate": min(reach) / 1.5}, {"rate": max(reach) * 1.5}],
+        "finder_trials": trials,
+    }
+    if finder.bound is not None:
+        label = f"2/|f″(x*)| = {fmt.number(finder.bound)}"
+        data["finder_bound"] = [{"rate": finder.bound, "label": label}]
+    spec = _finder_spec(rates, finder.max_steps, finder.bound is not None)
+    return charts.with_data(spec, data)
 
 
 # --- comparing scenarios ------------------------------------------------------
