@@ -26,8 +26,8 @@ from scenarios.learning import (
     nice_floor,
 )
 
-from . import charts, lab_charts
 from . import format as fmt
+from . import lab_charts, vega
 from .lab_page import Items, choose_and_solve, point_slider
 
 PREFIX = "gd"
@@ -225,7 +225,7 @@ def _descent_section(
     )
     _callout(*stop_message(scenario, run))
     spec = lab_charts.descent_chart(scenario, curve, run)
-    st.vega_lite_chart(charts.sendable(spec), width="stretch")
+    st.vega_lite_chart(vega.sendable(spec), width="stretch")
     final = run.final
     a, b, c = st.columns(3)
     a.metric(
@@ -285,9 +285,7 @@ def _finder_section(scenario: Scenario, items: Items, start: float) -> None:
         f"The same descent from {start_text}, at learning rates spread on a log "
         "scale, each with the same step budget."
     )
-    st.vega_lite_chart(
-        charts.sendable(lab_charts.finder_chart(finder)), width="stretch"
-    )
+    st.vega_lite_chart(vega.sendable(lab_charts.finder_chart(finder)), width="stretch")
     if finder.bound is not None:
         curvature = fmt.number(abs(finder.second_derivative))
         bound = fmt.number(finder.bound)

@@ -25,8 +25,9 @@ import numpy as np
 import scenarios
 from scenarios import Curve, Scenario
 
-from . import charts
 from . import format as fmt
+from . import vega
+from .chart_frames import cut_to_range
 from .lab_charts import CURVE, OPTIMUM, PATH, frame_layer, window_rows, x_text
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def secant_layers(scenario: Scenario, names: tuple[str, ...]) -> alt.LayerChart:
 @functools.lru_cache(maxsize=128)
 def _secant_spec(scenario_id: str, names: tuple[str, ...]) -> Spec:
     """:func:`secant_layers` compiled once per scenario and legend."""
-    return charts.compile_chart(secant_layers(scenarios.get(scenario_id), names))
+    return vega.compile_chart(secant_layers(scenarios.get(scenario_id), names))
 
 
 def secant_data(
@@ -129,7 +130,7 @@ def secant_data(
     starts = np.array([table.line_at(m, lo) for m in slopes])
     stops = np.array([table.line_at(m, hi) for m in slopes])
     ends = np.full(len(slopes), lo), starts, np.full(len(slopes), hi), stops
-    xa, ya, xb, yb, keep = charts.cut_to_range(*ends, band)
+    xa, ya, xb, yb, keep = cut_to_range(*ends, band)
     lines = [
         {"x": x, "f": f, "line": name, "slope": fmt.number(m, sig=8)}
         for name, m, x0, f0, x1, f1, kept in zip(
@@ -167,7 +168,7 @@ def secant_chart(
 ) -> Spec:
     """f over ``window`` with each secant through x and the tangent at x."""
     spec = _secant_spec(scenario.id, secant_names(table))
-    return charts.with_data(spec, secant_data(scenario, curve, table, window))
+    return vega.with_data(spec, secant_data(scenario, curve, table, window))
 
 
 # --- step-size error ----------------------------------------------------------
@@ -231,7 +232,7 @@ def step_error_layers() -> alt.LayerChart:
 @functools.lru_cache(maxsize=1)
 def _step_error_spec() -> Spec:
     """:func:`step_error_layers` compiled once per process."""
-    return charts.compile_chart(step_error_layers())
+    return vega.compile_chart(step_error_layers())
 
 
 def _shown(error: float) -> bool:
@@ -295,4 +296,4 @@ def step_error_chart(study: StepSizeStudy) -> Spec:
     Exact zeros (the estimate equalled f′ to the last bit) cannot sit on a log
     axis; they are left out of the chart and shown in the table.
     """
-    return charts.with_data(_step_error_spec(), step_error_data(study))
+    return vega.with_data(_step_error_spec(), step_error_data(study))

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     # Only the tool pages draw these; the scenario page imports this module too.
     from scenarios.learning import Descent, RateFinder, UnitCurve
 
-from . import charts
 from . import format as fmt
+from . import vega
 
 CONCAVE_UP = "#2563eb"
 CONCAVE_DOWN = "#d97706"
@@ -144,7 +144,7 @@ def descent_layers(scenario: Scenario) -> alt.LayerChart:
 
 @functools.lru_cache(maxsize=128)
 def _descent_spec(scenario_id: str) -> dict:
-    return charts.compile_chart(descent_layers(scenarios.get(scenario_id)))
+    return vega.compile_chart(descent_layers(scenarios.get(scenario_id)))
 
 
 def descent_chart(scenario: Scenario, curve: Curve, run: Descent) -> dict:
@@ -176,7 +176,7 @@ def descent_chart(scenario: Scenario, curve: Curve, run: Descent) -> dict:
         "descent_path": path,
         "descent_labels": labels,
     }
-    return charts.with_data(_descent_spec(scenario.id), data)
+    return vega.with_data(_descent_spec(scenario.id), data)
 
 
 def finder_layers(
@@ -229,7 +229,7 @@ def finder_layers(
 
 @functools.lru_cache(maxsize=128)
 def _finder_spec(rates: tuple[float, ...], max_steps: int, bound: bool) -> dict:
-    return charts.compile_chart(finder_layers(rates, max_steps, bound))
+    return vega.compile_chart(finder_layers(rates, max_steps, bound))
 
 
 def finder_chart(finder: RateFinder) -> dict:
@@ -254,7 +254,7 @@ def finder_chart(finder: RateFinder) -> dict:
         label = f"2/|f″(x*)| = {fmt.number(finder.bound)}"
         data["finder_bound"] = [{"rate": finder.bound, "label": label}]
     spec = _finder_spec(rates, finder.max_steps, finder.bound is not None)
-    return charts.with_data(spec, data)
+    return vega.with_data(spec, data)
 
 
 # --- comparing scenarios ------------------------------------------------------

@@ -29,7 +29,7 @@ from scenarios.learning import (
     step_size_study,
 )
 
-from . import charts, difference_charts, lab_charts, own_model_state
+from . import difference_charts, lab_charts, own_model_state, vega
 from . import format as fmt
 
 PREFIX = "lab"
@@ -201,7 +201,7 @@ def _secant_section(scenario: Scenario, items: Items, x: float, curve: Curve) ->
     left, right = st.columns([3, 2], gap="medium")
     with left:
         spec = difference_charts.secant_chart(scenario, curve, table, window)
-        st.vega_lite_chart(charts.sendable(spec), width="stretch")
+        st.vega_lite_chart(vega.sendable(spec), width="stretch")
     slope_unit = fmt.slope_unit(scenario)
     rows = [
         {
@@ -239,7 +239,7 @@ def _step_size_section(scenario: Scenario, items: Items, x: float) -> None:
     st.subheader("How small should h be?")
     study = _study(scenario.id, items, x)
     spec = difference_charts.step_error_chart(study)
-    st.vega_lite_chart(charts.sendable(spec), width="stretch")
+    st.vega_lite_chart(vega.sendable(spec), width="stretch")
     scale = fmt.number(study.scale)
     eps = fmt.number(EPS, sig=2, zero_below=0)
     st.markdown(

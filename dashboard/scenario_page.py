@@ -277,7 +277,7 @@ def chart_section(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ):
     """The main chart: f with its marks and tangent, and f' below."""
-    from . import charts, curvature_charts
+    from . import charts, curvature_charts, vega
 
     if solution is None:
         return
@@ -306,20 +306,22 @@ def chart_section(
         frames=_curve_frames(scenario.id, engine.freeze(params)),
     )
     objective = curvature_charts.with_curvature(chart.objective, scenario, params)
-    st.vega_lite_chart(charts.sendable(objective), width="stretch")
-    st.vega_lite_chart(charts.sendable(chart.slope), width="stretch")
+    st.vega_lite_chart(vega.sendable(objective), width="stretch")
+    st.vega_lite_chart(vega.sendable(chart.slope), width="stretch")
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _curve_frames(scenario_id: str, params: engine.ParamItems):
     """The plotted curve and its hover samples; formatting their text is slow."""
-    from . import charts
+    from . import chart_frames
 
     scenario = scenarios.get(scenario_id)
     curve = engine.analyse(scenario_id, params).curve
     if curve is None:
         return None
-    return charts.curve_frame(scenario, curve), charts.hover_frame(scenario, curve)
+    return chart_frames.curve_frame(scenario, curve), chart_frames.hover_frame(
+        scenario, curve
+    )
 
 
 def loaded_case_notice(

@@ -31,11 +31,11 @@ from scenarios import sensitivity as sens
 from scenarios.reports import load_case
 from scenarios.storage import CaseStore, DuplicateCaseError, StorageError
 
-from . import charts
 from . import format as fmt
-from .charts import Spec
+from . import vega
 from .engine import ParamItems, freeze
 from .state import PENDING_LOAD
+from .vega import Spec
 
 ONE_WAY_POINTS = 101
 """Points in a one-way sweep: smooth lines, a table short enough to scroll."""
@@ -348,7 +348,7 @@ def _one_way_specs(scenario_id: str, name: str) -> tuple[Spec, Spec]:
             .mark_point(filled=True, size=90, color="#d62728")
             .encode(x="theta:Q", y=f"{column}:Q", tooltip=tips)
         )
-        specs.append(charts.compile_chart(alt.layer(line, rule, dot, height=220)))
+        specs.append(vega.compile_chart(alt.layer(line, rule, dot, height=220)))
     return specs[0], specs[1]
 
 
@@ -380,10 +380,10 @@ def _render_one_way(scenario: Scenario, items: ParamItems) -> None:
     left_spec, right_spec = _one_way_specs(scenario.id, name)
     left, right = st.columns(2)
     left.vega_lite_chart(
-        charts.sendable(charts.with_data(left_spec, datasets)), width="stretch"
+        vega.sendable(vega.with_data(left_spec, datasets)), width="stretch"
     )
     right.vega_lite_chart(
-        charts.sendable(charts.with_data(right_spec, datasets)), width="stretch"
+        vega.sendable(vega.with_data(right_spec, datasets)), width="stretch"
     )
     st.caption(
         f"Red dot and dashed line: the current {spec.label.lower()}, "
@@ -465,7 +465,7 @@ def _heatmap_spec(scenario_id: str, x_name: str, y_name: str, show: str) -> Spec
         .mark_point(shape="cross", size=160, color="white", strokeWidth=2, filled=True)
         .encode(x="x:Q", y="y:Q")
     )
-    return charts.compile_chart(alt.layer(heat, dot, height=420))
+    return vega.compile_chart(alt.layer(heat, dot, height=420))
 
 
 def _render_two_way(scenario: Scenario, items: ParamItems) -> None:
@@ -510,8 +510,8 @@ def _render_two_way(scenario: Scenario, items: ParamItems) -> None:
     now = dict(items)
     marker = pd.DataFrame({"x": [now[x_name]], "y": [now[y_name]]})
     spec = _heatmap_spec(scenario.id, x_name, y_name, show)
-    chart = charts.with_data(spec, {"cells": data.cells, "marker": marker})
-    st.vega_lite_chart(charts.sendable(chart), width="stretch")
+    chart = vega.with_data(spec, {"cells": data.cells, "marker": marker})
+    st.vega_lite_chart(vega.sendable(chart), width="stretch")
     grid = data.grid
     legend = [
         f"{points} × {points} cells, solved in one vectorised call. "
@@ -568,7 +568,7 @@ def _tornado_spec(scenario_id: str, measure: str, order: tuple[str, ...]) -> Spe
     )
     # The height includes the legend under the plot.
     height = max(200, 60 * len(order) + 90)
-    return charts.compile_chart(alt.layer(chart, zero, height=height))
+    return vega.compile_chart(alt.layer(chart, zero, height=height))
 
 
 def _render_tornado(scenario: Scenario, items: ParamItems) -> None:
@@ -618,7 +618,7 @@ def _render_tornado(scenario: Scenario, items: ParamItems) -> None:
     left, right = st.columns([2, 3], gap="medium")
     with left:
         st.vega_lite_chart(
-            charts.sendable(charts.with_data(spec, {"tornado": frame})),
+            vega.sendable(vega.with_data(spec, {"tornado": frame})),
             width="stretch",
         )
         now = bars.objective if measure == "objective" else bars.optimum

@@ -6,7 +6,7 @@ import altair as alt
 import pytest
 
 import scenarios
-from dashboard import charts, difference_charts
+from dashboard import difference_charts, vega
 from scenarios.learning import secant_slopes, step_size_study
 from tests.dashboard.helpers import named_data
 
@@ -45,7 +45,7 @@ def test_each_chart_is_sent_exactly_the_datasets_it_reads(scenario_id):
     study = step_size_study(scenario, lo + 0.3 * (hi - lo))
     for spec in (_secant(scenario_id), difference_charts.step_error_chart(study)):
         assert set(spec["datasets"]) == named_data(spec)
-        assert set(charts.sendable(spec)["datasets"]) == set(spec["datasets"])
+        assert set(vega.sendable(spec)["datasets"]) == set(spec["datasets"])
 
 
 def test_moving_x_changes_only_the_data():

@@ -6,7 +6,7 @@ import altair as alt
 import pytest
 
 import scenarios
-from dashboard import charts, lab_charts
+from dashboard import lab_charts, vega
 from scenarios.learning import descend, descent_settings, learning_rate_finder
 from tests.dashboard.helpers import named_data
 
@@ -36,7 +36,7 @@ def test_descent_and_finder_charts_are_valid_vega_lite(scenario_id):
         alt.LayerChart.from_dict(spec)
         # A dataset the drawn view does not know makes the in-place update fail.
         assert set(spec["datasets"]) == named_data(spec)
-        assert set(charts.sendable(spec)["datasets"]) == set(spec["datasets"])
+        assert set(vega.sendable(spec)["datasets"]) == set(spec["datasets"])
 
 
 def test_headphone_descent_window_is_the_range_and_the_curve_plus_8_percent():

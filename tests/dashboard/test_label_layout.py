@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as hst
 
 import scenarios
-from dashboard import charts, engine
+from dashboard import chart_frames, charts, engine
 from dashboard.label_layout import (
     CHAR_WIDTH,
     GAP,
@@ -97,7 +97,7 @@ def test_single_neuron_chart_stacks_the_colliding_labels():
     view = engine.points_view(
         scenario.id, key, -5.0, charts.tangent_span(*solution.domain, -5.0)
     )
-    frame = charts.point_frame(
+    frame = chart_frames.point_frame(
         scenario, view.reports, engine.YOUR_VALUE_LABEL, solution.domain
     ).set_index("role")
     optimum = frame.loc["Optimum", "label_dy"]
