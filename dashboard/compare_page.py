@@ -16,7 +16,7 @@ from scenarios import Scenario
 from scenarios.learning import unit_curve
 
 from . import format as fmt
-from . import lab_charts, own_model_state
+from . import lab_charts, own_model_state, vega
 from .lab_page import Items, parameter_inputs, solved
 
 PREFIX = "cmp"
@@ -125,10 +125,8 @@ def render() -> None:
             else:
                 solution, curve = result
                 unit = unit_curve(curve, solution) if normalise else None
-                st.altair_chart(
-                    lab_charts.compare_chart(scenario, curve, solution, unit),
-                    width="stretch",
-                )
+                spec = lab_charts.compare_chart(scenario, curve, solution, unit)
+                st.vega_lite_chart(vega.sendable(spec), width="stretch")
         table[scenario.title] = _column(scenario, items)
     frame = pd.DataFrame(table, index=list(ROWS))
     st.subheader("Side by side")

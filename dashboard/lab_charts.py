@@ -260,66 +260,79 @@ def finder_chart(finder: RateFinder) -> dict:
 # --- comparing scenarios ------------------------------------------------------
 
 
+def compare_layers(scenario: Scenario, unit: bool, align: str) -> alt.LayerChart:
+    """The comparison chart as layers reading ``compare_curve`` and
+    ``compare_best``; on [0, 1] × [0, 1] with ``unit``. ``align`` places the
+    optimum's label (``left``, ``center`` or ``right`` of its point)."""
+    var = scenario.variable
+    if unit:
+        x_title = f"{var.label}, share of range"
+        y_title = f"{scenario.objective_label}, share of range"
+        x_scale = alt.Scale(domain=[0, 1], nice=False)
+        y_scale = alt.Scale(domain=[-0.03, 1.03], nice=False)
+    else:
+        x_title = _axis_title(var.label, var.unit)
+        y_title = _axis_title(scenario.objective_label, scenario.objective_unit)
+        # The curve spans exactly the range, so the data set the x domain.
+        x_scale = alt.Scale(nice=False, zero=False)
+        y_scale = alt.Scale(zero=False)
+    x_enc = alt.X("x:Q", title=x_title, scale=x_scale)
+    y_enc = alt.Y("f:Q", title=y_title, scale=y_scale)
+    best = alt.Chart(alt.Data(name="compare_best")).encode(x_enc, y_enc)
+    nudge = {"left": 6, "right": -6, "center": 0}[align]
+    return alt.layer(
+        alt.Chart(alt.Data(name="compare_curve"))
+        .mark_line(color=CURVE, strokeWidth=2)
+        .encode(x_enc, y_enc),
+        best.mark_point(color=OPTIMUM, size=120, filled=True, opacity=1).encode(
+            tooltip=[
+                alt.Tooltip("label:N", title="Optimum"),
+                alt.Tooltip("value_text:N", title=scenario.objective_label),
+            ],
+        ),
+        best.mark_text(align=align, dx=nudge, dy=-13, fontSize=12).encode(
+            text="label:N", color=alt.value(OPTIMUM)
+        ),
+    ).properties(height=260)
+
+
+@functools.lru_cache(maxsize=256)
+def _compare_spec(scenario_id: str, unit: bool, align: str) -> dict:
+    layers = compare_layers(scenarios.get(scenario_id), unit, align)
+    return vega.compile_chart(layers)
+
+
 def compare_chart(
     scenario: Scenario,
     curve: Curve,
     solution: Solution,
     unit: UnitCurve | None = None,
-) -> alt.LayerChart:
+) -> dict:
     """One scenario's curve and optimum; on [0, 1] × [0, 1] when ``unit`` is given."""
-    var = scenario.variable
     if unit is None:
         xs, ys = curve.x, curve.value
         best_x, best_f = solution.x, solution.value
-        x_title = _axis_title(var.label, var.unit)
-        y_title = _axis_title(scenario.objective_label, scenario.objective_unit)
-        lo, hi = solution.domain
-        x_scale = alt.Scale(domain=[lo, hi], nice=False, zero=False)
-        y_scale = alt.Scale(zero=False)
     else:
         xs, ys = unit.x, unit.value
         best_x, best_f = unit.optimum_x, unit.optimum_value
-        x_title = f"{var.label}, share of range"
-        y_title = f"{scenario.objective_label}, share of range"
-        x_scale = alt.Scale(domain=[0, 1], nice=False)
-        y_scale = alt.Scale(domain=[-0.03, 1.03], nice=False)
-    x_enc = alt.X("x:Q", title=x_title, scale=x_scale)
-    y_enc = alt.Y("f:Q", title=y_title, scale=y_scale)
-    line = pd.DataFrame({"x": xs, "f": ys})
-    best = pd.DataFrame(
-        {
-            "x": [best_x],
-            "f": [best_f],
-            "label": [
-                f"{solution.kind.capitalize()} at {x_text(scenario, solution.x)}"
-            ],
-            "value_text": [f_text(scenario, solution.value)],
-        }
-    )
-    curve_layer = (
-        alt.Chart(line).mark_line(color=CURVE, strokeWidth=2).encode(x_enc, y_enc)
-    )
-    best_layer = (
-        alt.Chart(best)
-        .mark_point(color=OPTIMUM, size=120, filled=True, opacity=1)
-        .encode(
-            x_enc,
-            y_enc,
-            tooltip=[
-                alt.Tooltip("label:N", title="Optimum"),
-                alt.Tooltip("value_text:N", title=scenario.objective_label),
-            ],
-        )
-    )
     share = (best_x - xs[0]) / (xs[-1] - xs[0])
     align = "left" if share < 0.3 else "right" if share > 0.7 else "center"
-    nudge = {"left": 6, "right": -6, "center": 0}[align]
-    best_label = (
-        alt.Chart(best)
-        .mark_text(align=align, dx=nudge, dy=-13, fontSize=12)
-        .encode(x_enc, y_enc, text="label:N", color=alt.value(OPTIMUM))
-    )
-    return alt.layer(curve_layer, best_layer, best_label).properties(height=260)
+    label = f"{solution.kind.capitalize()} at {x_text(scenario, solution.x)}"
+    data = {
+        "compare_curve": [
+            {"x": x, "f": f} for x, f in zip(xs.tolist(), ys.tolist(), strict=True)
+        ],
+        "compare_best": [
+            {
+                "x": float(best_x),
+                "f": float(best_f),
+                "label": label,
+                "value_text": f_text(scenario, solution.value),
+            }
+        ],
+    }
+    spec = _compare_spec(scenario.id, unit is not None, align)
+    return vega.with_data(spec, data)
 
 
 # --- the single neuron ----------------------------------------------------------

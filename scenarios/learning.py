@@ -739,9 +739,15 @@ def unit_scale(values: ArrayLike, lo: float, hi: float) -> np.ndarray:
 
 
 def unit_curve(curve: Curve, solution: Solution) -> UnitCurve:
-    """Rescale a :class:`~scenarios.Curve` and its :class:`~scenarios.Solution`."""
+    """Rescale a :class:`~scenarios.Curve` and its :class:`~scenarios.Solution`.
+
+    The f range spans the samples and the optimum, which a sample grid can
+    miss: a maximum then sits exactly at 1 and a minimum at 0.
+    """
     lo, hi = solution.domain
-    low, high = float(np.min(curve.value)), float(np.max(curve.value))
+    values = curve.value
+    low = min(float(np.min(values)), float(solution.value))
+    high = max(float(np.max(values)), float(solution.value))
     return UnitCurve(
         x=unit_scale(curve.x, lo, hi),
         value=unit_scale(curve.value, low, high),

@@ -73,3 +73,42 @@ def test_moving_a_parameter_changes_only_the_data():
             k: v for k, v in second.items() if k != "datasets"
         }
         assert first["datasets"] != second["datasets"]
+
+
+def _compare(scenario_id: str, params: dict | None = None, unit: bool = False):
+    from scenarios.learning import unit_curve
+
+    scenario = scenarios.get(scenario_id)
+    solution = scenarios.solve(scenario, params)
+    curve = scenarios.curve(scenario, params, samples=400)
+    shares = unit_curve(curve, solution) if unit else None
+    return lab_charts.compare_chart(scenario, curve, solution, shares)
+
+
+@pytest.mark.parametrize("scenario_id", IDS)
+@pytest.mark.parametrize("unit", [False, True])
+def test_compare_chart_is_valid_vega_lite_in_both_views(scenario_id, unit):
+    spec = _compare(scenario_id, unit=unit)
+    alt.LayerChart.from_dict(spec)
+    assert set(spec["datasets"]) == named_data(spec)
+    lab_charts.compare_layers(scenarios.get(scenario_id), unit, "left").to_dict(
+        validate=True
+    )
+
+
+def test_headphone_compare_marks_the_maximum_at_75_dollars_mid_range():
+    # Optimum at (20 + 130) / 2 = $75, profit 55 · 550 = 30,250: halfway along
+    # [20, 130], so the label is centred, and at the top of the shared scale.
+    plain = _compare("headphone_pricing")
+    (best,) = plain["datasets"]["compare_best"]
+    assert best["label"] == "Maximum at $75.00"
+    assert best["f"] == pytest.approx(30250, rel=1e-12)
+    assert plain["layer"][2]["mark"]["align"] == "center"
+    (share,) = _compare("headphone_pricing", unit=True)["datasets"]["compare_best"]
+    assert share["x"] == pytest.approx(0.5, rel=1e-12)
+    assert share["f"] == 1.0
+    # Another unit cost moves the optimum but keeps it mid-range: same spec.
+    other = _compare("headphone_pricing", {"unit_cost": 40.0})
+    assert {k: v for k, v in other.items() if k != "datasets"} == {
+        k: v for k, v in plain.items() if k != "datasets"
+    }

@@ -347,3 +347,14 @@ def test_unit_curve_puts_the_headphone_peak_at_half_and_one():
     assert unit.optimum_value == pytest.approx(1.0)
     assert unit.x.min() == 0 and unit.x.max() == 1
     assert unit.value.min() == 0 and unit.value.max() == pytest.approx(1)
+
+
+def test_unit_curve_puts_a_peak_between_samples_exactly_at_one():
+    # 400 samples on [20, 130] step 110/399, so none lands on $75; the
+    # highest sample is below 30,250, and the optimum still maps to 1.
+    sol = scenarios.solve(HEADPHONES)
+    curve = scenarios.curve(HEADPHONES, samples=400)
+    assert curve.value.max() < 30250
+    unit = unit_curve(curve, sol)
+    assert unit.optimum_value == 1.0
+    assert unit.value.max() < 1.0 and unit.value.min() == 0.0
