@@ -19,7 +19,8 @@ from scenarios.reports import load_case, summary_csv, summary_frame, summary_rep
 from scenarios.storage import Case, StorageError
 
 from . import format as fmt
-from .whatif_sections import _PENDING, plain, quoted, store
+from .format import plain, quoted
+from .whatif_sections import _PENDING, store
 
 URL_PATH = "cases"
 """Suggested ``url_path`` of this page in ``st.navigation``."""

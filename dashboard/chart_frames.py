@@ -187,7 +187,8 @@ def cut_to_range(
     low, high = y_range
     dy = y1 - y0
     inside = (low <= y0) & (y0 <= high)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # A huge or zero dy gives an infinite t, which the clamps below handle.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # Parameters t in [0, 1] along each segment where y stays in range.
         t_a, t_b = (low - y0) / dy, (high - y0) / dy
     moving = dy != 0

@@ -9,6 +9,7 @@ cleaning of slider and CSV values so no page ever shows ``0.30000000000000004``.
 from __future__ import annotations
 
 import math
+import string
 from decimal import Decimal
 
 from scenarios import Param
@@ -103,3 +104,13 @@ def csv_number(value: float) -> float:
     if not math.isfinite(value):
         return value
     return float(f"{value:.10g}")
+
+
+def plain(text: str) -> str:
+    """``text`` escaped so Markdown shows it literally (no links, HTML or LaTeX)."""
+    return "".join("\\" + ch if ch in string.punctuation else ch for ch in text)
+
+
+def quoted(name: str) -> str:
+    """A user-given name for a Markdown message: escaped and in curly quotes."""
+    return f"“{plain(name)}”"

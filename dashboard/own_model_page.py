@@ -204,7 +204,7 @@ def _inputs() -> tuple[str, str, str, str, str]:
 
 def _show_refusal(exc: FormulaError, text: str | None) -> None:
     """The engine's sentence, with a caret under the position when there is one."""
-    from .whatif_sections import plain
+    from .format import plain
 
     st.error(plain(str(exc)), icon=":material/error:")
     if text is not None and exc.position is not None and len(text) <= 500:

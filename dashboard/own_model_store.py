@@ -13,7 +13,7 @@ import streamlit as st
 from scenarios import FormulaError, Scenario, Solution, storage
 from scenarios.formula import FormulaSpec
 
-from .whatif_sections import plain, quoted
+from .format import plain, quoted
 
 _MESSAGE = "_own_model.store_message"
 

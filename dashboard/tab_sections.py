@@ -276,10 +276,10 @@ def derivation_section(
 def sensitivity_section(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ) -> None:
-    """Tornado, one-way sweep or two-way heatmap (see :mod:`whatif_sections`)."""
-    from . import whatif_sections
+    """Tornado, one-way sweep or two-way heatmap (see :mod:`sensitivity_sections`)."""
+    from . import sensitivity_sections
 
-    whatif_sections.render_sensitivity(scenario, params, solution)
+    sensitivity_sections.render_sensitivity(scenario, params, solution)
 
 
 @own_rerun

@@ -121,19 +121,19 @@ def test_sensitivity_charts_are_valid_vega_lite():
     import altair as alt
 
     from dashboard import format as fmt
-    from dashboard import whatif_sections
+    from dashboard import sensitivity_charts
 
     for scenario in scenarios.REGISTRY.values():
         names = scenario.param_names
         order = tuple(fmt.slider_label(p) for p in scenario.params)
         specs = [
-            whatif_sections._tornado_spec(scenario.id, measure, order)
+            sensitivity_charts.tornado_spec(scenario.id, measure, order)
             for measure in ("objective", "optimum")
         ]
-        specs.extend(whatif_sections._one_way_specs(scenario.id, names[0]))
+        specs.extend(sensitivity_charts.one_way_specs(scenario.id, names[0]))
         if len(names) > 1:
             specs.extend(
-                whatif_sections._heatmap_spec(scenario.id, names[0], names[1], show)
+                sensitivity_charts.heatmap_spec(scenario.id, names[0], names[1], show)
                 for show in ("optimum", "objective")
             )
         for spec in specs:
