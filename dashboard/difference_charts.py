@@ -28,7 +28,7 @@ from scenarios import Curve, Scenario
 from . import format as fmt
 from . import vega
 from .chart_frames import cut_to_range
-from .lab_charts import CURVE, OPTIMUM, PATH, frame_layer, window_rows, x_text
+from .lab_charts import CURVE, OPTIMUM, PATH, x_text
 
 if TYPE_CHECKING:
     from scenarios.learning import SecantTable, StepSizeStudy
@@ -70,7 +70,7 @@ def secant_layers(scenario: Scenario, names: tuple[str, ...]) -> alt.LayerChart:
         legend=alt.Legend(orient="bottom", columns=3),
     )
     # Two corners of the window, never seen: they set both scales' domains.
-    frame = frame_layer("secant_frame", x_enc, y_enc)
+    frame = vega.frame_layer("secant_frame", x_enc, y_enc)
     curve = (
         alt.Chart(alt.Data(name="secant_curve"))
         .mark_line(color=CURVE, strokeWidth=2.5)
@@ -123,7 +123,7 @@ def secant_data(
     lo, hi = window
     inside = (curve.x >= lo) & (curve.x <= hi)
     xs, fs = curve.x[inside], curve.value[inside]
-    corners = window_rows(lo, hi, fs)
+    corners = vega.window_rows(lo, hi, fs)
     band = (corners[0]["f"], corners[1]["f"])
     slopes = [s.slope for s in table.secants] + [table.derivative]
     # Each line runs across the whole window, cut where it leaves the band.
@@ -141,9 +141,7 @@ def secant_data(
     ]
     return {
         "secant_frame": corners,
-        "secant_curve": [
-            {"x": x, "f": f} for x, f in zip(xs.tolist(), fs.tolist(), strict=True)
-        ],
+        "secant_curve": vega.rows(x=xs, f=fs),
         "secant_lines": lines,
         "secant_ends": [
             {"x": s.x_other, "f": s.value_other}

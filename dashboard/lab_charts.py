@@ -90,25 +90,6 @@ def _axis_title(label: str, unit: str) -> str:
 # --- gradient descent ---------------------------------------------------------
 
 
-def frame_layer(name: str, x_enc: alt.X, y_enc: alt.Y | None = None) -> alt.Chart:
-    """Invisible points at the corners of a chart's window, from dataset ``name``.
-
-    They set the scale domains from the data, so a compiled spec need not
-    change when the window does.
-    """
-    chart = alt.Chart(alt.Data(name=name)).mark_point(opacity=0, size=1)
-    return chart.encode(x_enc) if y_enc is None else chart.encode(x_enc, y_enc)
-
-
-def window_rows(
-    lo: float, hi: float, values: np.ndarray, x: str = "x", y: str = "f"
-) -> list[dict]:
-    """Corners of a window: ``[lo, hi]`` across, ``values``' range plus 8% up."""
-    y_lo, y_hi = float(np.min(values)), float(np.max(values))
-    pad = 0.08 * (y_hi - y_lo) if y_hi > y_lo else max(abs(y_hi), 1.0) * 0.1
-    return [{x: lo, y: y_lo - pad}, {x: hi, y: y_hi + pad}]
-
-
 def descent_layers(scenario: Scenario) -> alt.LayerChart:
     """The descent chart as layers reading ``descent_frame``, ``descent_curve``,
     ``descent_path`` and ``descent_labels``."""
@@ -125,7 +106,7 @@ def descent_layers(scenario: Scenario) -> alt.LayerChart:
     ]
     path = alt.Chart(alt.Data(name="descent_path")).encode(x_enc, y_enc)
     return alt.layer(
-        frame_layer("descent_frame", x_enc, y_enc),
+        vega.frame_layer("descent_frame", x_enc, y_enc),
         alt.Chart(alt.Data(name="descent_curve"))
         .mark_line(color=CURVE, strokeWidth=2)
         .encode(x_enc, y_enc),
@@ -166,13 +147,9 @@ def descent_chart(scenario: Scenario, curve: Curve, run: Descent) -> dict:
         {**path[i], "label": "start" if i == 0 else f"step {path[i]['step']}"}
         for i in ends
     ]
-    curve_rows = [
-        {"x": x, "f": f}
-        for x, f in zip(curve.x.tolist(), curve.value.tolist(), strict=True)
-    ]
     data = {
-        "descent_frame": window_rows(*run.domain, curve.value),
-        "descent_curve": curve_rows,
+        "descent_frame": vega.window_rows(*run.domain, curve.value),
+        "descent_curve": vega.rows(x=curve.x, f=curve.value),
         "descent_path": path,
         "descent_labels": labels,
     }
@@ -210,7 +187,7 @@ def finder_layers(
         x_enc, y_enc, color=colour
     )
     layers = [
-        frame_layer("finder_frame", x_enc),
+        vega.frame_layer("finder_frame", x_enc),
         trials.mark_rule(strokeWidth=3, opacity=0.5).encode(y2="zero:Q"),
         trials.mark_point(size=110, filled=True, opacity=1).encode(tooltip=tooltip),
     ]
@@ -319,9 +296,7 @@ def compare_chart(
     align = "left" if share < 0.3 else "right" if share > 0.7 else "center"
     label = f"{solution.kind.capitalize()} at {x_text(scenario, solution.x)}"
     data = {
-        "compare_curve": [
-            {"x": x, "f": f} for x, f in zip(xs.tolist(), ys.tolist(), strict=True)
-        ],
+        "compare_curve": vega.rows(x=xs, f=ys),
         "compare_best": [
             {
                 "x": float(best_x),

@@ -7,6 +7,8 @@ a dict (:func:`compile_chart`, cached by its caller). A rerun only makes the
 data: :func:`with_data` puts it in a copy of the spec and :func:`sendable`
 turns it into Arrow for ``st.vega_lite_chart``. As the spec stays the same, the
 browser swaps the datasets of the drawn chart instead of embedding it anew.
+A window that moves with the parameters comes from the data too:
+:func:`frame_layer` draws invisible corner points from :func:`window_rows`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from streamlit.elements.vega_charts import _altair_globals_lock
@@ -68,3 +71,32 @@ def compile_chart(chart: alt.TopLevelMixin) -> Spec:
         theme = alt.theme.enable("none") if alt.theme.active == "default" else None
         with theme or contextlib.nullcontext():
             return chart.to_dict(validate=False)
+
+
+def rows(**columns: np.ndarray) -> list[dict]:
+    """Equal-length arrays as a dataset's records: ``rows(x=xs, f=fs)``."""
+    names = list(columns)
+    lists = [np.asarray(c, dtype=float).tolist() for c in columns.values()]
+    return [dict(zip(names, row, strict=True)) for row in zip(*lists, strict=True)]
+
+
+# --- windows set by the data ---------------------------------------------------
+
+
+def frame_layer(name: str, x_enc: alt.X, y_enc: alt.Y | None = None) -> alt.Chart:
+    """Invisible points at the corners of a chart's window, from dataset ``name``.
+
+    They set the scale domains from the data (see :func:`window_rows`), so a
+    compiled spec need not change when the window does.
+    """
+    chart = alt.Chart(alt.Data(name=name)).mark_point(opacity=0, size=1)
+    return chart.encode(x_enc) if y_enc is None else chart.encode(x_enc, y_enc)
+
+
+def window_rows(
+    lo: float, hi: float, values: np.ndarray, x: str = "x", y: str = "f"
+) -> list[dict]:
+    """Window corners: ``[lo, hi]`` across, the range of ``values`` padded 8%."""
+    y_lo, y_hi = float(np.min(values)), float(np.max(values))
+    pad = 0.08 * (y_hi - y_lo) if y_hi > y_lo else max(abs(y_hi), 1.0) * 0.1
+    return [{x: lo, y: y_lo - pad}, {x: hi, y: y_hi + pad}]
