@@ -117,7 +117,7 @@ def render() -> None:
             st.markdown(f"**{scenario.title}**")
             chart_slot = st.container()
             with st.expander("Parameters"):
-                items = parameter_inputs(scenario, PREFIX, where=st)
+                items = parameter_inputs(scenario, PREFIX, where=st, notices=chart_slot)
         result = solved(sid, items)
         with chart_slot:
             if isinstance(result, str):

@@ -28,7 +28,8 @@ from scenarios.learning import (
 
 from . import format as fmt
 from . import lab_charts, vega
-from .lab_page import Items, choose_and_solve, point_slider
+from .lab_page import Items, choose_and_solve, point_slider, warn_bad_link
+from .state import SliderGrid
 
 PREFIX = "gd"
 STEP_CHOICES = (100, 200, 500, 1000)
@@ -153,13 +154,18 @@ def _controls(
     st.sidebar.divider()
     st.sidebar.subheader("Descent")
     start = point_slider(
-        fmt.with_unit(f"Start: {var.label.lower()}", var.unit),
+        f"Start: {var.label.lower()}",
+        var.unit,
         f"{base}_start",
         solution.domain,
         suggested.start,
         help="Where the first step begins.",
     )
     rate_step = nice_floor(suggested.learning_rate) / 10
+    rate_grid = SliderGrid(1e-9, 1e9, rate_step, suggested.learning_rate)
+    warn_bad_link(f"{base}_lr", rate_grid, "the learning rate", "", st.sidebar)
+    steps_grid = SliderGrid(1, MAX_UI_STEPS, 1, suggested.steps)
+    warn_bad_link(f"{base}_steps", steps_grid, "maximum steps", "", st.sidebar)
     rate = st.sidebar.number_input(
         "Learning rate η",
         min_value=1e-9,

@@ -29,7 +29,7 @@ from scenarios.learning import (
     step_size_study,
 )
 
-from . import difference_charts, lab_charts, own_model_state, vega
+from . import difference_charts, lab_charts, own_model_state, state, vega
 from . import format as fmt
 
 PREFIX = "lab"
@@ -84,14 +84,22 @@ def scenario_picker(key: str, where=st.sidebar) -> Scenario:
     return scenarios.get(chosen)
 
 
-def parameter_inputs(scenario: Scenario, prefix: str, where=st.sidebar) -> Items:
+def parameter_inputs(
+    scenario: Scenario, prefix: str, where=st.sidebar, notices=None
+) -> Items:
     """One URL-bound slider per parameter, keyed ``{prefix}_{scenario}_{name}``.
+
+    A link value a slider cannot use gets a sentence in ``notices`` (by
+    default ``where``), for sliders kept in a folded expander.
 
     Returns the values as ``(name, value)`` pairs, the cache key for the
     engine calls.
     """
     values = []
     for p in scenario.params:
+        key = f"{prefix}_{scenario.id}_{p.name}"
+        grid = state.param_grid(p)
+        warn_bad_link(key, grid, p.label.lower(), p.unit, notices or where)
         value = where.slider(
             fmt.slider_label(p),
             min_value=float(p.min),
@@ -100,11 +108,20 @@ def parameter_inputs(scenario: Scenario, prefix: str, where=st.sidebar) -> Items
             step=float(p.step),
             format=fmt.slider_format(p),
             help=p.help,
-            key=f"{prefix}_{scenario.id}_{p.name}",
+            key=key,
             bind="query-params",
         )
         values.append((p.name, fmt.clean(value)))
     return tuple(values)
+
+
+def warn_bad_link(
+    key: str, grid: state.SliderGrid, name: str, unit: str, where
+) -> None:
+    """One sentence above a slider whose value in the link cannot be used."""
+    problem = state.link_problem(key, grid, name, unit)
+    if problem:
+        where.warning(problem, icon=":material/link_off:")
 
 
 def _nice_step(width: float, count: int) -> Decimal:
@@ -128,7 +145,8 @@ def point_grid(lo: float, hi: float, count: int = 200) -> tuple[float, float, fl
 
 
 def point_slider(
-    label: str,
+    name: str,
+    unit: str,
     key: str,
     domain: tuple[float, float],
     default: float,
@@ -136,6 +154,9 @@ def point_slider(
     where=st.sidebar,
 ) -> float:
     """A URL-bound slider for a value of x on a round grid inside ``domain``.
+
+    ``name`` and ``unit`` make its label, and the sentence shown when the
+    link's value for it cannot be used.
 
     A value left over from other parameters that now falls outside the domain
     is dropped, so the slider returns to ``default`` instead of failing.
@@ -147,9 +168,11 @@ def point_slider(
     held = st.session_state.get(key)
     if held is not None and not low <= held <= high:
         del st.session_state[key]
+    grid = state.SliderGrid(low, high, step, default)
+    warn_bad_link(key, grid, name.lower(), unit, where)
     decimals = fmt.step_decimals(step, low)
     value = where.slider(
-        label,
+        fmt.with_unit(name, unit),
         min_value=low,
         max_value=high,
         value=default,
@@ -403,7 +426,8 @@ def render() -> None:
     var = scenario.variable
     st.sidebar.divider()
     x = point_slider(
-        fmt.with_unit(f"Point x: {var.label.lower()}", var.unit),
+        f"Point x: {var.label.lower()}",
+        var.unit,
         f"{PREFIX}_{scenario.id}_x",
         solution.domain,
         default_point(scenario, solution.domain),

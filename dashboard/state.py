@@ -144,8 +144,11 @@ def hand_over(page_id: str, keys: tuple[str, ...]) -> None:
 # --- notices for query values Streamlit will ignore ---------------------------
 
 
-def _link_problem(key: str, grid: SliderGrid, label: str, unit: str) -> str | None:
-    """Why the query string's value for ``key`` cannot be used, or None."""
+def link_problem(key: str, grid: SliderGrid, label: str, unit: str) -> str | None:
+    """Why the query string's value for ``key`` cannot be used, or None.
+
+    Call before the widget ``key`` exists: creating it drops the bad value.
+    """
     if key not in st.query_params:
         return None
     raw = st.query_params.get_all(key)
@@ -186,7 +189,7 @@ def collect_notices(
         del store[other]
     page = store.setdefault(page_id, {})
     for key, (grid, label, unit) in checks.items():
-        problem = _link_problem(key, grid, label, unit)
+        problem = link_problem(key, grid, label, unit)
         if problem:
             page[key] = (problem, grid.default)
 

@@ -90,6 +90,59 @@ def test_infeasible_link_shows_the_reason_not_a_traceback():
     assert any("No feasible" in e.value for e in at.error)
 
 
+@pytest.mark.parametrize(
+    "page, query, sentence",
+    [
+        # Unit cost runs $0 to $100 in the catalog, default $20; the point x
+        # runs over the price range [20, 130] and starts at the $30 test.
+        (
+            "derivative",
+            {"lab_headphone_pricing_unit_cost": "-5"},
+            "The link sets unit cost to −$5.00, outside the allowed $0.00 to "
+            "$100.00; so unit cost starts at its default, $20.00.",
+        ),
+        (
+            "derivative",
+            {"lab_headphone_pricing_x": "9999"},
+            "The link sets point x: price to $9,999, outside the allowed $20.00 "
+            "to $130.00; so point x: price starts at its default, $30.00.",
+        ),
+        (
+            "descent",
+            {"gd_headphone_pricing_start": "abc"},
+            "The link sets start: price to “abc”, which is not a number; so "
+            "start: price starts at its default, $30.00.",
+        ),
+        # The suggested rate is a quarter of 2/|f''| = 2/20, rounded down to
+        # 0.02; the budget is 50 steps, at most 1,000.
+        (
+            "descent",
+            {"gd_headphone_pricing_lr": "abc"},
+            "The link sets the learning rate to “abc”, which is not a number; so "
+            "the learning rate starts at its default, 0.02.",
+        ),
+        (
+            "descent",
+            {"gd_headphone_pricing_steps": "0"},
+            "The link sets maximum steps to 0, outside the allowed 1 to 1,000; so "
+            "maximum steps starts at its default, 50.",
+        ),
+        (
+            "compare",
+            {"cmp_headphone_pricing_unit_cost": "1e9"},
+            "The link sets unit cost to $1,000,000,000, outside the allowed $0.00 "
+            "to $100.00; so unit cost starts at its default, $20.00.",
+        ),
+    ],
+)
+def test_a_link_value_a_tool_slider_cannot_use_gets_a_sentence(page, query, sentence):
+    at = _app(page, query)
+    _no_exception(at)
+    assert [w.value for w in at.warning] == [sentence]
+    # The page still draws, at the default.
+    assert at.get("vega_lite_chart")
+
+
 # --- gradient descent ------------------------------------------------------------
 
 
