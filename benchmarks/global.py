@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 import scenarios  # noqa: E402
 from scenarios import Scenario  # noqa: E402
-from tests.scenarios.root_corpus import OPTIMUM_CASES  # noqa: E402
+from scenarios.roots.problems import OPTIMUM_CASES  # noqa: E402
 
 SEED = 20261201
 TOLERANCES = (1e-6, 1e-10)

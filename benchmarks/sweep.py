@@ -100,7 +100,7 @@ def compare(scenario_id: str, x_name: str, y_name: str) -> dict:
 def heatmap_cold_ms(repeats: int = 7) -> dict:
     """The page's heatmap computation path (cached function, cache cleared)."""
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    from dashboard import whatif_sections as ws
+    from dashboard.sections import whatif as ws
 
     sc = scenarios.get("headphone_pricing")
     times = []

@@ -19,7 +19,7 @@ if _ROOT not in sys.path:
 import streamlit as st  # noqa: E402
 
 import scenarios  # noqa: E402
-from dashboard import overview  # noqa: E402
+from dashboard.views import overview  # noqa: E402
 
 
 def render_scenario(scenario_id: str) -> None:
@@ -28,7 +28,7 @@ def render_scenario(scenario_id: str) -> None:
     Imported on first use so the landing page never loads the chart stack
     (Altair and its schema), which is most of a cold start.
     """
-    from dashboard import scenario_page
+    from dashboard.views import scenario as scenario_page
 
     scenario_page.render(scenario_id)
 
@@ -37,7 +37,7 @@ def render_tool(module_name: str, *args: object) -> None:
     """A tool page (cases, compare, lab, descent), imported on first use."""
     import importlib
 
-    importlib.import_module(f"dashboard.{module_name}").render(*args)
+    importlib.import_module(f"dashboard.views.{module_name}").render(*args)
 
 
 def build_pages() -> dict[str, list[st.Page]]:
@@ -59,31 +59,31 @@ def build_pages() -> dict[str, list[st.Page]]:
     }
     tools = [
         st.Page(
-            partial(render_tool, "own_model_page"),
+            partial(render_tool, "own_model"),
             title="Your own model",
             icon=":material/function:",
             url_path="own-model",
         ),
         st.Page(
-            partial(render_tool, "cases_page", pages),
+            partial(render_tool, "cases", pages),
             title="Saved cases",
             icon=":material/bookmarks:",
             url_path="cases",
         ),
         st.Page(
-            partial(render_tool, "compare_page"),
+            partial(render_tool, "compare"),
             title="Compare scenarios",
             icon=":material/compare:",
             url_path="compare",
         ),
         st.Page(
-            partial(render_tool, "lab_page"),
+            partial(render_tool, "lab"),
             title="Derivative lab",
             icon=":material/science:",
             url_path="derivative-lab",
         ),
         st.Page(
-            partial(render_tool, "descent_page"),
+            partial(render_tool, "descent"),
             title="Gradient descent",
             icon=":material/trending_down:",
             url_path="gradient-descent",

@@ -17,13 +17,7 @@ import numpy as np
 import streamlit as st
 
 import scenarios
-from scenarios import (
-    Curve,
-    DerivativeCheck,
-    PointReport,
-    Solution,
-    WhatIfRow,
-)
+from scenarios import Curve, DerivativeCheck, PointReport, Solution, WhatIfRow
 from scenarios.analysis import GrowthFigures, growth_figures
 
 ParamItems = tuple[tuple[str, float], ...]

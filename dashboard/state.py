@@ -26,9 +26,8 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import streamlit as st
 
+from dashboard import format as fmt
 from scenarios import Param, Scenario
-
-from . import format as fmt
 
 YOUR_VALUE_KEY = "your_value"
 """Widget and query-parameter key of the "your value" slider."""

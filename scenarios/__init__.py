@@ -10,7 +10,7 @@ Pure computation: nothing in this package imports Streamlit.
 
 import importlib
 
-from .analysis import (
+from scenarios.analysis import (
     Curve,
     PointReport,
     WhatIfRow,
@@ -21,12 +21,12 @@ from .analysis import (
     tangent_line,
     what_if,
 )
-from .checks import DerivativeCheck, DerivativeSample, check_derivatives
-from .goalseek import SeekError, seek, seek_param
-from .model import Derived, Param, ParamError, Reference, Scenario, Variable
-from .registry import REGISTRY, adopt, discover, get
-from .roots import RootResult, find_roots
-from .solver import (
+from scenarios.checks import DerivativeCheck, DerivativeSample, check_derivatives
+from scenarios.goalseek import SeekError, seek, seek_param
+from scenarios.model import Derived, Param, ParamError, Reference, Scenario, Variable
+from scenarios.registry import REGISTRY, adopt, discover, get
+from scenarios.roots.engine import RootResult, find_roots
+from scenarios.solver import (
     DomainError,
     GridSolution,
     Solution,

@@ -9,8 +9,8 @@ from typing import Literal
 
 import numpy as np
 
-from .model import Scenario
-from .solver import Solution, domain_of, solve
+from scenarios.model import Scenario
+from scenarios.solver import Solution, domain_of, solve
 
 Advice = Literal["increase", "decrease", "optimal"]
 ADVICE_TOLERANCE = 1e-9
@@ -220,7 +220,7 @@ def growth_figures(
 
     Raises ParamError or DomainError like :func:`solve`.
     """
-    from .goalseek import SeekError, seek, seek_param
+    from scenarios.goalseek import SeekError, seek, seek_param
 
     p = scenario.resolve(params)
     lo, _ = domain_of(scenario, p)

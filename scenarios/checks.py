@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import Scenario
-from .solver import domain_of
+from scenarios.model import Scenario
+from scenarios.solver import domain_of
 
 EPS = np.finfo(float).eps
 

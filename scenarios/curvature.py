@@ -16,9 +16,9 @@ from typing import Literal
 
 import numpy as np
 
-from .model import Scenario
-from .roots import EPS, NotFiniteError, RootResult, find_roots
-from .solver import _not_finite, domain_of
+from scenarios.model import Scenario
+from scenarios.roots.engine import EPS, NotFiniteError, RootResult, find_roots
+from scenarios.solver import _not_finite, domain_of
 
 Concavity = Literal["up", "down", "flat"]
 FLAT_TOLERANCE = 1e-12

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from .model import Scenario
+from scenarios.model import Scenario
 
 MINUS = "\u2212"
 """A typographic minus: the same width as a digit, unlike the hyphen."""

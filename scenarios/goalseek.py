@@ -10,9 +10,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .model import Scenario
-from .roots import NotFiniteError, RootResult, find_roots
-from .solver import _not_finite, domain_of
+from scenarios.model import Scenario
+from scenarios.roots.engine import NotFiniteError, RootResult, find_roots
+from scenarios.solver import _not_finite, domain_of
 
 
 class SeekError(ValueError):

@@ -10,8 +10,8 @@ import pkgutil
 import threading
 from collections import OrderedDict
 
-from . import catalog
-from .model import Scenario
+from scenarios import catalog
+from scenarios.model import Scenario
 
 
 def discover() -> dict[str, Scenario]:

@@ -1,6 +1,6 @@
 """Saved cases read against today's declarations: loading, and the summary report.
 
-The store (``scenarios.storage``) only persists; what here solves or validates
+The store (``scenarios.store.cases``) only persists; what here solves or validates
 a case lives beside the engine. Nothing here formats numbers for display.
 """
 
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .model import Scenario
-from .solver import solve
-from .storage import Case
+from scenarios.model import Scenario
+from scenarios.solver import solve
+from scenarios.store.cases import Case
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import Scenario
-from .solver import solve, solve_grid
+from scenarios.model import Scenario
+from scenarios.solver import solve, solve_grid
 
 MAX_POINTS = 2000
 """Most points a one-way sweep may use."""

@@ -6,7 +6,7 @@ profit is ``(p - c) * (A - b*p)``. Quadratics: ``a2*x**2 + a1*x + a0``.
 
 from __future__ import annotations
 
-from .model import Number
+from scenarios.model import Number
 
 
 def linear_demand(price: Number, intercept: Number, slope: Number) -> Number:

@@ -27,8 +27,8 @@ from typing import Literal
 import numpy as np
 from scipy.optimize import elementwise
 
-from .model import Number, Scenario
-from .roots import (
+from scenarios.model import Number, Scenario
+from scenarios.roots.engine import (
     BUDGET,
     NotFiniteError,
     RootResult,

@@ -6,7 +6,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-from scenarios.storage import CaseStore
+from scenarios.store.cases import CaseStore
 from tests import databases
 
 settings.register_profile(

@@ -26,7 +26,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from scenarios import database
+from scenarios.store import database
 
 TEST_URL_ENV_VAR = "SCENARIOS_TEST_DATABASE_URL"
 LOCAL_URL = "postgresql+psycopg://scenarios:scenarios@127.0.0.1:5432/scenarios"

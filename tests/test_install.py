@@ -326,7 +326,7 @@ def test_scenarios_dashboard_answers_ok(dashboard_url):
 @pytest.mark.browser
 def test_the_installed_dashboard_renders_with_its_theme(dashboard_url):
     """The packaged .streamlit/config.toml applies, though the folder has none."""
-    from tests.dashboard.conftest import CHROMIUM, CHROMIUM_ARGS
+    from tests.dashboard.helpers import CHROMIUM, CHROMIUM_ARGS
 
     if not CHROMIUM.exists():
         if os.environ.get("CI", "").lower() == "true":

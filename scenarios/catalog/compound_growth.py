@@ -6,7 +6,7 @@ what is interesting is the rate r V(t) at which it grows, and goal seek.
 
 import numpy as np
 
-from ..model import Derived, Param, Reference, Scenario, Variable
+from scenarios.model import Derived, Param, Reference, Scenario, Variable
 
 
 def value(years, principal, annual_rate, horizon):

@@ -6,7 +6,7 @@ gallon is ``s / (d s² + i)``, which peaks at ``s = sqrt(i / d)``.
 
 import numpy as np
 
-from ..model import Derived, Param, Reference, Scenario, Variable
+from scenarios.model import Derived, Param, Reference, Scenario, Variable
 
 
 def mpg(speed, drag_coefficient, idle_burn, trip_miles, fuel_price):

@@ -4,8 +4,8 @@ Customers fall linearly with price, ``a - b*p`` pairs a month, so profit is a
 downward parabola in price with its peak at ``(a/b + c) / 2``.
 """
 
-from ..model import Derived, Param, Reference, Scenario, Variable
-from ..shapes import (
+from scenarios.model import Derived, Param, Reference, Scenario, Variable
+from scenarios.shapes import (
     linear_demand,
     pricing_domain,
     pricing_profit,

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..model import Param, Reference, Scenario, Variable
+from scenarios.model import Param, Reference, Scenario, Variable
 
 
 def error(alpha, best_alpha, floor_error):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..model import Derived, Param, Reference, Scenario, Variable
+from scenarios.model import Derived, Param, Reference, Scenario, Variable
 
 # Generated once, then frozen here so the module never draws random numbers:
 #   rng = numpy.random.default_rng(5)

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ..model import Param, Reference, Scenario, Variable
-from ..shapes import quadratic, quadratic_curvature, quadratic_slope
+from scenarios.model import Param, Reference, Scenario, Variable
+from scenarios.shapes import quadratic, quadratic_curvature, quadratic_slope
 
 
 def score(hours, curvature, gain, base_score):

@@ -6,8 +6,8 @@ hour, so the net score peaks where the marginal gain ``S k e^(-k h)`` falls to c
 
 import numpy as np
 
-from ..fitting import DataFit
-from ..model import Param, Reference, Scenario, Variable
+from scenarios.fitting.least_squares import DataFit
+from scenarios.model import Param, Reference, Scenario, Variable
 
 
 def net_score(hours, max_score, learning_speed, fatigue_cost):

@@ -4,8 +4,8 @@ Rides requested fall linearly with fare, ``m*a - b*p``; each ride costs c to
 serve, so profit is ``(p - c)(m a - b p)``, peaking at ``(m a / b + c) / 2``.
 """
 
-from ..model import Derived, Param, Scenario, Variable
-from ..shapes import (
+from scenarios.model import Derived, Param, Scenario, Variable
+from scenarios.shapes import (
     linear_demand,
     pricing_domain,
     pricing_profit,

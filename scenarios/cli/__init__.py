@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .common import CliError
+from scenarios.cli.common import CliError
 
 COMMAND_MODULES = ("core", "whatif", "learning", "fitting", "formula")
 

@@ -8,9 +8,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from .. import formatting
-from ..model import Scenario
-from ..registry import get
+from scenarios import formatting
+from scenarios.model import Scenario
+from scenarios.registry import get
 
 
 class CliError(Exception):

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..analysis import PointReport, evaluate_points
-from ..formatting import OUTSIDE, advice_text, signed, signed_quantity, slope_unit
-from ..formatting import with_unit as label_with_unit
-from ..goalseek import seek, seek_param
-from ..model import Scenario
-from ..registry import REGISTRY
-from ..solver import UNRESOLVED_NOTE, solve
-from .common import (
+from scenarios.analysis import PointReport, evaluate_points
+from scenarios.cli.common import (
     CliError,
     add_json_option,
     add_set_option,
@@ -23,7 +17,19 @@ from .common import (
     scenario_arg,
     with_unit,
 )
-from .formula import add_formula_options, formula_payload, solve_scenario
+from scenarios.cli.formula import add_formula_options, formula_payload, solve_scenario
+from scenarios.formatting import (
+    OUTSIDE,
+    advice_text,
+    signed,
+    signed_quantity,
+    slope_unit,
+)
+from scenarios.formatting import with_unit as label_with_unit
+from scenarios.goalseek import seek, seek_param
+from scenarios.model import Scenario
+from scenarios.registry import REGISTRY
+from scenarios.solver import UNRESOLVED_NOTE, solve
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

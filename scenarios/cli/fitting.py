@@ -2,7 +2,7 @@
 
 ``fit-demand`` itself lives in :mod:`.whatif`; with ``--model`` it hands over
 to :func:`run_model_fit` here, which fits and compares the demand shapes of
-:mod:`scenarios.demand_models`.
+:mod:`scenarios.fitting.demand.models`.
 """
 
 from __future__ import annotations
@@ -13,11 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .. import demand_models
-from ..demand_fit import MAX_UPLOAD_BYTES, DemandDataError, parse_pairs, parse_xy_csv
-from ..fitting import FitError, fit_formula
-from ..formatting import r_squared
-from .common import (
+from scenarios.cli.common import (
     CliError,
     add_json_option,
     fmt,
@@ -27,6 +23,15 @@ from .common import (
     print_table,
     with_unit,
 )
+from scenarios.fitting.demand import models as demand_models
+from scenarios.fitting.demand.sales import (
+    MAX_UPLOAD_BYTES,
+    DemandDataError,
+    parse_pairs,
+    parse_xy_csv,
+)
+from scenarios.fitting.least_squares import FitError, fit_formula
+from scenarios.formatting import r_squared
 
 MODEL_CHOICES = (*demand_models.MODEL_NAMES, "all")
 """What ``fit-demand --model`` accepts."""

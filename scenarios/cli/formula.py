@@ -7,9 +7,7 @@ import argparse
 import numpy as np
 import sympy
 
-from ..formula import formula_texts, from_formula, numpy_function, parse_formula
-from ..model import Scenario
-from .common import (
+from scenarios.cli.common import (
     CliError,
     add_json_option,
     add_set_option,
@@ -19,6 +17,13 @@ from .common import (
     print_table,
     scenario_arg,
 )
+from scenarios.formula.build import (
+    formula_texts,
+    from_formula,
+    numpy_function,
+    parse_formula,
+)
+from scenarios.model import Scenario
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

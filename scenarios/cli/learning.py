@@ -5,10 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from ..formatting import signed, small_quantity
-from ..learning import MAX_STEPS_LIMIT, WORSENING_PATIENCE, Descent, descend
-from ..model import Scenario
-from .common import (
+from scenarios.cli.common import (
     CliError,
     add_json_option,
     add_set_option,
@@ -21,6 +18,9 @@ from .common import (
     scenario_arg,
     with_unit,
 )
+from scenarios.formatting import signed, small_quantity
+from scenarios.learning import MAX_STEPS_LIMIT, WORSENING_PATIENCE, Descent, descend
+from scenarios.model import Scenario
 
 STOP_MESSAGES = {
     "small_step": "converged: the last step moved x by less than {x_tol}",

@@ -9,14 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..demand_fit import FIT_TARGETS, fit_demand, fit_to_params, parse_pairs
-from ..formatting import r_squared
-from ..registry import get
-from ..reports import summary_csv, summary_report
-from ..sensitivity import MAX_GRID, MAX_POINTS, one_way, two_way
-from ..storage import CaseStore, DuplicateCaseError, StorageError
-from . import fitting
-from .common import (
+from scenarios.cli import fitting
+from scenarios.cli.common import (
     CliError,
     add_json_option,
     add_set_option,
@@ -28,6 +22,17 @@ from .common import (
     scenario_arg,
     with_unit,
 )
+from scenarios.fitting.demand.sales import (
+    FIT_TARGETS,
+    fit_demand,
+    fit_to_params,
+    parse_pairs,
+)
+from scenarios.formatting import r_squared
+from scenarios.registry import get
+from scenarios.reports import summary_csv, summary_report
+from scenarios.sensitivity import MAX_GRID, MAX_POINTS, one_way, two_way
+from scenarios.store.cases import CaseStore, DuplicateCaseError, StorageError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

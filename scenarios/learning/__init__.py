@@ -17,8 +17,8 @@ The first three live in :mod:`.differences`, descent and the finder in
 dataclass of numbers and codes; the dashboard and the CLI turn them into words.
 """
 
-from ._common import EPS, typical_slope
-from .descent import (
+from scenarios.learning._common import EPS, typical_slope
+from scenarios.learning.descent import (
     DESCENT_PRESETS,
     MAX_STEPS_LIMIT,
     TOLERANCE,
@@ -37,7 +37,7 @@ from .descent import (
     nice_floor,
     rate_grid,
 )
-from .differences import (
+from scenarios.learning.differences import (
     GRADIENT_TOLERANCE,
     GradientCheck,
     SecantSlope,
@@ -50,7 +50,7 @@ from .differences import (
     step_grid,
     step_size_study,
 )
-from .rescale import UnitCurve, unit_curve, unit_scale
+from scenarios.learning.rescale import UnitCurve, unit_curve, unit_scale
 
 __all__ = [
     "DESCENT_PRESETS",

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..model import Scenario
-from ..solver import domain_of
+from scenarios.model import Scenario
+from scenarios.solver import domain_of
 
 EPS = float(np.finfo(float).eps)
 """Machine epsilon of float64: the relative spacing of numbers near 1."""

@@ -10,9 +10,15 @@ from typing import Literal
 
 import numpy as np
 
-from ..model import Scenario
-from ..solver import solve
-from ._common import EPS, _require_in_domain, _resolve, _scalar, typical_slope
+from scenarios.learning._common import (
+    EPS,
+    _require_in_domain,
+    _resolve,
+    _scalar,
+    typical_slope,
+)
+from scenarios.model import Scenario
+from scenarios.solver import solve
 
 # --- gradient descent --------------------------------------------------------
 

@@ -9,9 +9,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..curvature import third_derivative
-from ..model import Scenario
-from ._common import EPS, _require_in_domain, _resolve, _scalar, typical_slope
+from scenarios.curvature import third_derivative
+from scenarios.learning._common import (
+    EPS,
+    _require_in_domain,
+    _resolve,
+    _scalar,
+    typical_slope,
+)
+from scenarios.model import Scenario
 
 # --- secant to tangent -------------------------------------------------------
 

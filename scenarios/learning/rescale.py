@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..analysis import Curve
-from ..solver import Solution
+from scenarios.analysis import Curve
+from scenarios.solver import Solution
 
 # --- comparing scenarios -----------------------------------------------------
 

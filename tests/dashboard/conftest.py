@@ -12,18 +12,12 @@ from contextlib import contextmanager
 
 import pytest
 
-# Re-exported: other test modules import these from here.
-from tests.dashboard.helpers import (  # noqa: F401
-    APP,
-    APP_IDLE,
+from tests.dashboard.helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
     ROOT,
-    leading_number,
-    open_page,
     stop_server,
     streamlit_command,
-    switch_to,
     wait_healthy,
 )
 

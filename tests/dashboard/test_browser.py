@@ -148,7 +148,7 @@ def test_hover_tangent_follows_the_pointer_without_a_rerun(page, app_url, scenar
     """Moving across the main chart redraws its tangent in the browser alone."""
     from playwright.sync_api import expect
 
-    from dashboard.charts import READOUT
+    from dashboard.charts.panels import READOUT
 
     _open(page, f"{app_url}/{scenario_id}")
     chart = page.locator("[data-testid='stVegaLiteChart']").first

@@ -11,8 +11,9 @@ from hypothesis import strategies as hst
 
 import scenarios
 from dashboard import format as fmt
-from dashboard import state, tables
+from dashboard import state
 from dashboard.format import MINUS
+from dashboard.sections import tables
 
 
 @pytest.mark.parametrize(

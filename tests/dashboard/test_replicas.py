@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy.engine import URL
 
-from scenarios.storage import CaseStore
+from scenarios.store.cases import CaseStore
 from tests import databases
 from tests.dashboard.conftest import (
     ARTIFACTS,
@@ -26,11 +26,7 @@ from tests.dashboard.conftest import (
     _skip_or_fail,
     serve,
 )
-from tests.dashboard.helpers import (
-    APP_IDLE,
-    click_tab,
-    leading_number,
-)
+from tests.dashboard.helpers import APP_IDLE, click_tab, leading_number
 
 pytestmark = pytest.mark.browser
 

@@ -9,11 +9,7 @@ from hypothesis import strategies as hst
 
 import scenarios
 from scenarios import Scenario
-from scenarios.curvature import (
-    concavity_regions,
-    curvature,
-    inflection_points,
-)
+from scenarios.curvature import concavity_regions, curvature, inflection_points
 
 ALL = list(scenarios.REGISTRY.values())
 

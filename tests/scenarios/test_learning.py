@@ -137,11 +137,15 @@ def test_truncation_falls_with_h_then_round_off_rises():
 
 
 def test_quadratic_central_difference_has_no_truncation_error():
-    # For a parabola (f(x+h) - f(x-h)) / 2h = f'(x) exactly: best h is the largest.
+    # For a parabola (f(x+h) - f(x-h)) / 2h = f'(x) exactly, so even the largest
+    # step is exact to rounding; which of the large steps rounds best (0.1 or
+    # 0.056) is up to the last bit of the arithmetic, so both are accepted.
     study = step_size_study(REC, 0.2)
     assert study.third_derivative == pytest.approx(0, abs=1e-6)
     assert study.model_central_h is None
-    assert study.best_central_h == pytest.approx(0.1)
+    assert study.rows[0].h == pytest.approx(0.1)
+    assert study.rows[0].central_error <= 1e-15
+    assert study.best_central_h >= 0.05
 
 
 # --- gradient check --------------------------------------------------------------

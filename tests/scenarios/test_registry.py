@@ -4,8 +4,7 @@ import pytest
 
 import scenarios
 from scenarios.model import Param, ParamError
-
-from ..closed_forms import CLOSED_FORMS
+from tests.closed_forms import CLOSED_FORMS
 
 ALL = list(scenarios.REGISTRY.values())
 IDS = [sc.id for sc in ALL]

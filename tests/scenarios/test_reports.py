@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import update
 
 import scenarios
-from scenarios import database, reports, storage
+from scenarios import reports
 from scenarios.reports import load_case, summary_csv, summary_report
+from scenarios.store import database
 
 HEADPHONES = scenarios.get("headphone_pricing")
 
@@ -28,13 +29,6 @@ def _raw_case(store, scenario_id, name, params_text):
             .values(name=name, params=params_text)
         )
     return store.find(scenario_id, name)
-
-
-def test_the_old_import_path_still_works():
-    assert storage.summary_report is reports.summary_report
-    assert storage.load_case is reports.load_case
-    with pytest.raises(AttributeError):
-        storage.no_such_name  # noqa: B018 - the attribute access is the test
 
 
 def test_loading_a_case_with_renamed_and_out_of_range_params_gives_notices(store):

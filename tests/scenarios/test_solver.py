@@ -7,8 +7,7 @@ from hypothesis import strategies as hst
 
 import scenarios
 from scenarios import DomainError, Scenario
-
-from ..closed_forms import CLOSED_FORMS
+from tests.closed_forms import CLOSED_FORMS
 
 ALL = list(scenarios.REGISTRY.values())
 IDS = [sc.id for sc in ALL]

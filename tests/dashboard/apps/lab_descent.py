@@ -7,6 +7,6 @@ ROOT = str(Path(__file__).resolve().parents[3])
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from dashboard import descent_page  # noqa: E402
+from dashboard.views import descent as descent_page  # noqa: E402
 
 descent_page.render()

@@ -16,7 +16,8 @@ if ROOT not in sys.path:
 import streamlit as st  # noqa: E402
 
 import scenarios  # noqa: E402
-from dashboard import cases_page, whatif_sections  # noqa: E402
+from dashboard.sections import whatif as whatif_sections  # noqa: E402
+from dashboard.views import cases as cases_page  # noqa: E402
 
 
 def scenario_page(scenario_id: str) -> None:

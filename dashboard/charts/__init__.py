@@ -1,0 +1,1 @@
+"""Charts: Vega-Lite specs compiled once and fed data (see ``vega``)."""

@@ -1,0 +1,507 @@
+"""Least-squares fits of a model's parameters to (x, y) data.
+
+:func:`least_squares_fit` is the one fitting routine: the demand models of
+:mod:`scenarios.fitting.demand.models` and any typed formula (:func:`fit_formula`)
+both go through it. It minimises the sum of squared residuals ``model - y``
+with ``scipy.optimize.least_squares`` and an exact Jacobian, and reports
+standard errors from the Jacobian at the solution (the same covariance
+``scipy.optimize.curve_fit`` reports with ``absolute_sigma=False``).
+
+A fit that does not converge keeps its start values and says so; bad data
+raises :class:`FitError`, a ValueError carrying one sentence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import least_squares
+
+Model = Callable[[np.ndarray, np.ndarray], np.ndarray]
+"""``model(x, theta) -> y``: predictions for every x at parameter vector theta."""
+
+Jacobian = Callable[[np.ndarray, np.ndarray], np.ndarray]
+"""``jacobian(x, theta) -> (len(x), len(theta))`` array of ∂model/∂theta."""
+
+TOLERANCE = 1e-14
+"""ftol, xtol and gtol of least_squares: converge to rounding, not to 1e-8."""
+
+MAX_EVALUATIONS = 2000
+"""Model evaluations allowed before a fit is declared not converged."""
+
+MAX_ROWS = 200_000
+"""Most rows a fit accepts (a 1 MB CSV holds fewer)."""
+
+
+class FitError(ValueError):
+    """The data or the parameters cannot be fitted; the message is one sentence."""
+
+
+@dataclass(frozen=True)
+class ParameterFit:
+    """The result of a least-squares fit, and how much to trust it.
+
+    ``params`` and ``stderr`` are keyed by parameter name. A standard error
+    is NaN when it cannot be estimated (as many rows as parameters, or
+    parameters the data cannot separate). ``r2`` is NaN when y never varies.
+    When ``converged`` is False, ``params`` are the start values and
+    ``message`` says why. ``at_bound`` names the parameters that ended on an
+    end of their range; their standard errors mean little.
+    """
+
+    params: dict[str, float]
+    stderr: dict[str, float]
+    start: dict[str, float]
+    r2: float
+    rmse: float
+    rss: float
+    n: int
+    converged: bool
+    message: str
+    evaluations: int
+    fitted: np.ndarray = field(repr=False)
+    residuals: np.ndarray = field(repr=False)
+    at_bound: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def dof(self) -> int:
+        """Rows minus fitted parameters: the residual degrees of freedom."""
+        return self.n - len(self.params)
+
+
+def _as_data(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray):
+    xs = np.asarray(x, dtype=float).ravel()
+    ys = np.asarray(y, dtype=float).ravel()
+    if xs.shape != ys.shape:
+        raise FitError("x and y must come in pairs.")
+    if xs.size > MAX_ROWS:
+        raise FitError(f"{xs.size} rows is more than the {MAX_ROWS:,} a fit accepts.")
+    if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
+        raise FitError("Every x and y must be a finite number (no NaN or infinity).")
+    return xs, ys
+
+
+def _covariance(jac: np.ndarray, rss: float, dof: int) -> tuple[np.ndarray, bool]:
+    """s² (JᵀJ)⁻¹ by SVD; the flag is False when JᵀJ is singular."""
+    k = jac.shape[1]
+    if dof <= 0:
+        return np.full((k, k), np.nan), True
+    _, s, vt = np.linalg.svd(jac, full_matrices=False)
+    threshold = np.finfo(float).eps * max(jac.shape) * (s[0] if s.size else 0.0)
+    if s.size < k or s[-1] <= threshold:
+        return np.full((k, k), np.nan), False
+    inv = (vt.T / s**2) @ vt
+    return inv * (rss / dof), True
+
+
+def least_squares_fit(
+    model: Model,
+    jacobian: Jacobian,
+    x: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    start: Mapping[str, float],
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+) -> ParameterFit:
+    """Fit the parameters named in ``start`` so that ``model(x, θ)`` matches y.
+
+    ``start`` gives each parameter's start value, in the order of the vector
+    ``θ`` that ``model`` and ``jacobian`` receive. ``bounds`` optionally gives
+    a ``(lo, hi)`` range per name (missing names are unbounded). Raises
+    FitError for non-finite data, fewer rows than parameters, or start values
+    outside their bounds.
+    """
+    xs, ys = _as_data(x, y)
+    names = tuple(start)
+    k = len(names)
+    if k == 0:
+        raise FitError("Pick at least one parameter to fit.")
+    if xs.size < k:
+        raise FitError(
+            f"{xs.size} row{'s' if xs.size != 1 else ''} cannot fit {k} "
+            f"parameters; add rows or fit fewer parameters."
+        )
+    theta0 = np.array([float(start[n]) for n in names])
+    if not np.isfinite(theta0).all():
+        raise FitError("Every start value must be a finite number.")
+    lo = np.full(k, -np.inf)
+    hi = np.full(k, np.inf)
+    for i, name in enumerate(names):
+        if bounds and name in bounds:
+            lo[i], hi[i] = (float(v) for v in bounds[name])
+            if not lo[i] < hi[i]:
+                raise FitError(f"The range of {name} must have its low end first.")
+            if not lo[i] <= theta0[i] <= hi[i]:
+                raise FitError(
+                    f"The start value {theta0[i]:g} of {name} is outside its "
+                    f"range {lo[i]:g} to {hi[i]:g}."
+                )
+    bounded = bool(np.isfinite(lo).any() or np.isfinite(hi).any())
+
+    def residual(theta: np.ndarray) -> np.ndarray:
+        return np.asarray(model(xs, theta), dtype=float) - ys
+
+    def jac(theta: np.ndarray) -> np.ndarray:
+        return np.asarray(jacobian(xs, theta), dtype=float).reshape(xs.size, k)
+
+    start_values = dict(zip(names, theta0.tolist(), strict=True))
+    try:
+        with np.errstate(all="ignore"):
+            r0 = residual(theta0)
+            if not np.isfinite(r0).all():
+                raise FitError(
+                    "The formula is not a finite number at every row for the "
+                    "start values; try other start values."
+                )
+            # Levenberg-Marquardt where it can (no bounds, enough rows), as
+            # curve_fit does; the trust-region method honours bounds.
+            method = "trf" if bounded else "lm"
+            result = least_squares(
+                residual,
+                theta0,
+                jac=jac,
+                bounds=(lo, hi),
+                method=method,
+                x_scale="jac",
+                ftol=TOLERANCE,
+                xtol=TOLERANCE,
+                gtol=TOLERANCE,
+                max_nfev=MAX_EVALUATIONS,
+            )
+    except FitError:
+        raise
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+        return _not_converged(
+            names, start_values, xs, ys, r0, f"The fit failed ({exc})."
+        )
+    theta = np.asarray(result.x, dtype=float)
+    fitted = ys + np.asarray(result.fun, dtype=float)
+    finite = np.isfinite(theta).all() and np.isfinite(fitted).all()
+    if result.status <= 0 or not finite:
+        reason = (
+            f"The fit did not converge within {MAX_EVALUATIONS} evaluations"
+            if result.status == 0
+            else "The fit did not converge"
+        )
+        return _not_converged(
+            names,
+            start_values,
+            xs,
+            ys,
+            r0,
+            f"{reason}; the start values are kept. Try start values closer to "
+            "the data.",
+        )
+    residuals = fitted - ys
+    rss = float(np.dot(residuals, residuals))
+    with np.errstate(all="ignore"):
+        final_jac = jac(theta)
+    cov, separable = _covariance(final_jac, rss, xs.size - k)
+    stderr = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    warnings: list[str] = []
+    if xs.size == k:
+        warnings.append(
+            f"{k} rows fit {k} parameters exactly, so there are no standard "
+            "errors; add rows."
+        )
+    elif not separable:
+        warnings.append(
+            "The data cannot tell some of these parameters apart, so their "
+            "standard errors are unknown; add rows over a wider range of x."
+        )
+    span = np.maximum(1.0, np.abs(theta)) * 1e-9
+    at_bound = tuple(
+        name
+        for i, name in enumerate(names)
+        if abs(theta[i] - lo[i]) <= span[i] or abs(theta[i] - hi[i]) <= span[i]
+    )
+    if at_bound:
+        warnings.append(
+            f"{', '.join(at_bound)} ended at the end of "
+            f"{'its' if len(at_bound) == 1 else 'their'} range; widen the range "
+            "if the data points beyond it."
+        )
+    return ParameterFit(
+        params=dict(zip(names, theta.tolist(), strict=True)),
+        stderr=dict(zip(names, stderr.tolist(), strict=True)),
+        start=start_values,
+        r2=_r2(ys, rss),
+        rmse=math.sqrt(rss / xs.size),
+        rss=rss,
+        n=int(xs.size),
+        converged=True,
+        message="",
+        evaluations=int(result.nfev),
+        fitted=fitted,
+        residuals=residuals,
+        at_bound=at_bound,
+        warnings=tuple(warnings),
+    )
+
+
+def _r2(ys: np.ndarray, rss: float) -> float:
+    spread = ys - ys.mean()
+    ss_tot = float(np.dot(spread, spread))
+    return 1.0 - rss / ss_tot if ss_tot > 0 else math.nan
+
+
+def _not_converged(
+    names: tuple[str, ...],
+    start: dict[str, float],
+    xs: np.ndarray,
+    ys: np.ndarray,
+    r0: np.ndarray,
+    message: str,
+) -> ParameterFit:
+    finite = np.isfinite(r0).all()
+    rss = float(np.dot(r0, r0)) if finite else math.nan
+    return ParameterFit(
+        params=dict(start),
+        stderr={n: math.nan for n in names},
+        start=dict(start),
+        r2=_r2(ys, rss) if finite else math.nan,
+        rmse=math.sqrt(rss / xs.size) if finite else math.nan,
+        rss=rss,
+        n=int(xs.size),
+        converged=False,
+        message=message,
+        evaluations=0,
+        fitted=ys + r0 if finite else np.full_like(ys, np.nan),
+        residuals=r0 if finite else np.full_like(ys, np.nan),
+    )
+
+
+# --- Any formula --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormulaModel:
+    """A parsed formula y = f(x; θ) ready to fit: callables and exact Jacobian.
+
+    ``fitted`` are the parameters fitted, in the order of θ; ``fixed`` hold
+    the values of the others. ``gradient_text`` is ∂f/∂θ for each fitted
+    name, as SymPy prints it.
+    """
+
+    text: str
+    variable: str
+    parameters: tuple[str, ...]
+    fitted: tuple[str, ...]
+    fixed: dict[str, float]
+    model: Model = field(repr=False)
+    jacobian: Jacobian = field(repr=False)
+    gradient_text: dict[str, str] = field(default_factory=dict)
+
+
+def formula_parameters(text: str, variable: str) -> tuple[str, ...]:
+    """The parameter names of a typed formula, in the order they first appear.
+
+    Raises FormulaError (a ValueError, one sentence) when the text cannot be
+    parsed.
+    """
+    from scenarios.formula.build import parse_formula
+
+    return parse_formula(text, variable).param_names
+
+
+def formula_model(
+    text: str,
+    variable: str,
+    fit: Sequence[str],
+    fixed: Mapping[str, float] | None = None,
+) -> FormulaModel:
+    """Compile a typed formula for fitting the parameters named in ``fit``.
+
+    The text goes through the project's formula parser (never ``eval`` or
+    ``sympify``), and ∂f/∂θ is SymPy's exact derivative compiled to numpy by
+    :func:`scenarios.formula.fit_functions`. Every parameter not fitted needs
+    a value in ``fixed``. Raises FormulaError for text that cannot be parsed
+    and FitError naming unknown or missing parameters.
+    """
+    from scenarios.formula.build import fit_functions, parse_formula
+
+    formula = parse_formula(text, variable)
+    names = formula.param_names
+    fit = tuple(dict.fromkeys(fit))
+    if not fit:
+        raise FitError("Pick at least one parameter to fit.")
+    known = ", ".join(names) or "none"
+    for name in fit:
+        if name not in names:
+            raise FitError(
+                f"{name} is not a parameter of this formula; its parameters are "
+                f"{known}."
+            )
+    given = dict(fixed or {})
+    missing = [n for n in names if n not in fit and n not in given]
+    if missing:
+        raise FitError(
+            f"Give a value for {', '.join(missing)} or fit "
+            f"{'it' if len(missing) == 1 else 'them'} too."
+        )
+    held = {n: float(given[n]) for n in names if n not in fit}
+    f, grads = fit_functions(formula)
+
+    def values(theta: np.ndarray) -> dict[str, float]:
+        return {**held, **dict(zip(fit, theta.tolist(), strict=True))}
+
+    def model(x: np.ndarray, theta: np.ndarray) -> np.ndarray:
+        out = np.asarray(f(x, **values(theta)), dtype=float)
+        return np.broadcast_to(out, np.shape(x))
+
+    def jacobian(x: np.ndarray, theta: np.ndarray) -> np.ndarray:
+        params = values(theta)
+        columns = [
+            np.broadcast_to(np.asarray(grads[n](x, **params), dtype=float), x.shape)
+            for n in fit
+        ]
+        return np.column_stack(columns)
+
+    gradient = formula.gradient()
+    return FormulaModel(
+        text=text,
+        variable=variable,
+        parameters=names,
+        fitted=fit,
+        fixed=held,
+        model=model,
+        jacobian=jacobian,
+        gradient_text={n: str(gradient[n]) for n in fit},
+    )
+
+
+def fit_formula(
+    text: str,
+    variable: str,
+    x: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    start: Mapping[str, float],
+    fixed: Mapping[str, float] | None = None,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+) -> ParameterFit:
+    """Fit the parameters named in ``start`` of the formula ``y ~ text``.
+
+    ``start`` gives each fitted parameter's start value, ``fixed`` the value
+    of every other parameter and ``bounds`` optional ``(lo, hi)`` ranges.
+    Raises FormulaError or FitError (both ValueError, one sentence) for a
+    formula or data that cannot be fitted; a fit that does not converge comes
+    back with ``converged=False`` and the start values.
+    """
+    compiled = formula_model(text, variable, tuple(start), fixed)
+    return least_squares_fit(compiled.model, compiled.jacobian, x, y, start, bounds)
+
+
+# --- Which curve a scenario fits to data, and slider values from a fit ---------
+
+
+@dataclass(frozen=True)
+class DataFit:
+    """A scenario's curve over data: the formula y = f(x; θ) its data fit uses.
+
+    Declared by a catalog scenario in ``extras["data_fit"]``. ``formula`` is
+    in the own-model syntax, written with the scenario's parameter names and
+    ``variable`` (the data's x), so a fit sets the scenario's sliders
+    directly; ``fit`` names the parameters fitted by default.
+    """
+
+    formula: str
+    variable: str
+    fit: tuple[str, ...]
+    x_label: str
+    x_unit: str
+    y_label: str
+    y_unit: str
+    note: str = ""
+
+
+def data_fit_of(scenario: object) -> DataFit | None:
+    """The scenario's declared data fit; for a typed model, its own formula."""
+    extras = getattr(scenario, "extras", None) or {}
+    declared = extras.get("data_fit")
+    if isinstance(declared, DataFit):
+        return declared
+    spec = extras.get("formula")
+    if spec is None:
+        return None
+    variable = getattr(scenario, "variable", None)
+    params = tuple(getattr(p, "name", "") for p in getattr(scenario, "params", ()))
+    return DataFit(
+        formula=str(spec.formula),
+        variable=str(spec.variable),
+        fit=params,
+        x_label=getattr(variable, "label", spec.variable),
+        x_unit=getattr(variable, "unit", ""),
+        y_label=str(getattr(scenario, "objective_label", "y")),
+        y_unit=str(getattr(scenario, "objective_unit", "")),
+    )
+
+
+@dataclass(frozen=True)
+class SliderValues:
+    """Slider settings from a fit: values by name, and notices about them."""
+
+    params: dict[str, float]
+    notices: tuple[str, ...]
+
+
+def slider_values(scenario: object, params: Mapping[str, float]) -> SliderValues:
+    """Fitted values as the scenario's sliders can hold them.
+
+    Each value is rounded to its slider's step and clipped to its range,
+    with a notice when the range cuts it. Names the scenario has no slider
+    for are left out, with a notice.
+    """
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    declared = {p.name: p for p in getattr(scenario, "params", ())}
+    values: dict[str, float] = {}
+    notices: list[str] = []
+    for name, value in params.items():
+        spec = declared.get(name)
+        if spec is None:
+            notices.append(f"{name} has no slider here, so it is not set.")
+            continue
+        step = Decimal(repr(float(spec.step)))
+        snapped = float(
+            (Decimal(repr(float(value))) / step).to_integral_value(ROUND_HALF_EVEN)
+            * step
+        )
+        clipped = min(max(snapped, spec.min), spec.max)
+        if clipped != snapped:
+            notices.append(
+                f"{spec.label} from the fit is {value:.6g}, outside the slider's "
+                f"range {spec.min:g} to {spec.max:g}; it is set to {clipped:g}."
+            )
+        values[name] = clipped
+    return SliderValues(values, tuple(notices))
+
+
+def evaluate_formula(
+    text: str,
+    variable: str,
+    params: Mapping[str, float],
+    x: Sequence[float] | np.ndarray,
+) -> np.ndarray:
+    """y = f(x) for a typed formula at ``params`` (NaN where it is not finite).
+
+    Raises FormulaError for text that cannot be parsed, FitError when a
+    parameter has no value.
+    """
+    from scenarios.formula.build import numpy_function, parse_formula
+
+    formula = parse_formula(text, variable)
+    missing = [n for n in formula.param_names if n not in params]
+    if missing:
+        raise FitError(f"Give a value for {', '.join(missing)}.")
+    fn = numpy_function(formula.expr, variable, formula.param_names)
+    xs = np.asarray(x, dtype=float)
+    with np.errstate(all="ignore"):
+        y = np.asarray(
+            fn(xs, **{n: float(params[n]) for n in formula.param_names}), dtype=float
+        )
+    y = np.broadcast_to(y, xs.shape).copy()
+    y[~np.isfinite(y)] = np.nan
+    return y

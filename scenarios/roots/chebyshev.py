@@ -1,0 +1,232 @@
+"""Chebyshev interpolation on [-1, 1]: sample tables, chopping, bounds, roots.
+
+The numerical kernel of :mod:`scenarios.roots.engine`: values at Chebyshev points to
+coefficients, the length that matters (chop), bounds on p'' that certify a
+grid cell holds no root or one, and the roots of a piece from its colleague
+matrix.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import cache
+
+import numpy as np
+
+EPS = float(np.finfo(float).eps)
+SCALE_FLOOR = 1e-20
+"""Pieces whose values stay below this fraction of max |g| count as zero."""
+Fn = Callable[[np.ndarray], np.ndarray]
+_MAX = np.maximum.reduce
+SIZES = (17, 33, 65)
+"""Chebyshev sample counts tried on a piece before it is split."""
+CHECK_POINTS = 1025
+"""Evenly spaced points at which every interpolant is checked against g."""
+CHOP_TOL = 1e-12
+"""Coefficients below this fraction of the piece's scale are rounding noise."""
+CHECK_TOL = 1e-10
+"""Largest disagreement (fraction of scale) between g and an accepted piece."""
+IMAG_TOL = 1e-3
+"""Eigenvalues further than this from the real axis (unit units) are not roots."""
+
+
+@cache
+def _unit_points(n: int) -> np.ndarray:
+    """n Chebyshev points of the second kind on [-1, 1], ascending."""
+    return -np.cos(np.pi * np.arange(n) / (n - 1))
+
+
+@cache
+def _coefficient_matrix(n: int) -> np.ndarray:
+    """Maps values at ``_unit_points(n)`` to Chebyshev coefficients (a DCT-I)."""
+    d = n - 1
+    theta = np.pi * (d - np.arange(n)) / d  # t_j = cos(theta_j)
+    k = np.arange(n)[:, None]
+    m = np.cos(k * theta[None, :]) * (2.0 / d)
+    m[:, [0, -1]] *= 0.5
+    m[[0, -1], :] *= 0.5
+    return m
+
+
+@cache
+def _bary_weights(n: int) -> np.ndarray:
+    w = (-1.0) ** np.arange(n)
+    w[[0, -1]] *= 0.5
+    return w
+
+
+@cache
+def _check_unit() -> np.ndarray:
+    return np.linspace(-1.0, 1.0, CHECK_POINTS)
+
+
+@cache
+def _check_matrix(n: int) -> np.ndarray:
+    """Interpolation matrix from n Chebyshev values to the unit check grid."""
+    return _bary_matrix(_check_unit(), n)
+
+
+def _bary_matrix(t: np.ndarray, n: int) -> np.ndarray:
+    """Rows of barycentric weights: values at ``_unit_points(n)`` -> p(t)."""
+    nodes, w = _unit_points(n), _bary_weights(n)
+    diff = t[:, None] - nodes[None, :]
+    exact = diff == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = w / diff
+        q /= q.sum(axis=1, keepdims=True)
+    hit = exact.any(axis=1)
+    q[hit] = exact[hit].astype(float)
+    return q
+
+
+def _chop(c: np.ndarray, scale: float) -> int | None:
+    """Length of ``c`` that matters, or None when its tail is not yet negligible."""
+    a = np.abs(c)
+    tol = CHOP_TOL * scale
+    if a[-max(4, len(c) // 4) :].max() > tol:
+        return None
+    big = np.flatnonzero(a > tol)
+    return int(big[-1]) + 1 if big.size else 1
+
+
+def _unit_roots(c: np.ndarray) -> list[tuple[float, float]]:
+    """Near-real roots in [-1, 1] of sum c_k T_k, as sorted (real, |imag|) pairs."""
+    m = len(c)
+    if m <= 1:
+        return []
+    if m == 2:
+        found = [complex(-c[0] / c[1])]
+    elif m == 3:
+        # 2 c2 t^2 + c1 t + (c0 - c2) = 0, in the cancellation-free form.
+        qa, qb, qc = 2.0 * float(c[2]), float(c[1]), float(c[0] - c[2])
+        disc = qb * qb - 4.0 * qa * qc
+        if disc >= 0:
+            q = -0.5 * (qb + math.copysign(math.sqrt(disc), qb))
+            found = [complex(q / qa)] + ([complex(qc / q)] if q != 0 else [])
+        else:
+            found = [complex(-qb / (2 * qa), math.sqrt(-disc) / (2 * abs(qa)))]
+    else:
+        # Colleague matrix: t T = A T + T_d e_last / 2, with T_d eliminated.
+        d = m - 1
+        a = np.zeros((d, d))
+        idx = np.arange(d - 1)
+        a[idx, idx + 1] = 0.5
+        a[idx + 1, idx] = 0.5
+        a[0, 1] = 1.0
+        a[-1, :] -= c[:d] / (2.0 * c[d])
+        found = np.linalg.eigvals(a).tolist()
+    out = [
+        (min(max(z.real, -1.0), 1.0), abs(z.imag))
+        for z in found
+        if abs(z.imag) <= IMAG_TOL and abs(z.real) <= 1 + 1e-8
+    ]
+    return sorted(out)
+
+
+@cache
+def _first_unit() -> np.ndarray:
+    return np.concatenate([_unit_points(SIZES[0]), _check_unit()])
+
+
+def _second_derivative_matrix(n: int) -> np.ndarray:
+    """Maps n Chebyshev coefficients to those of the second derivative."""
+    return _derivative_matrix(n, 2)
+
+
+def _bend_bound(c: np.ndarray) -> float:
+    """An upper bound on |p''| over [-1, 1]: the sum of |coefficients of p''|."""
+    return float(np.abs(_second_derivative_matrix(c.size) @ c).sum())
+
+
+@cache
+def _derivative_matrix(n: int, order: int = 1) -> np.ndarray:
+    """Maps n Chebyshev coefficients to those of the ``order``-th derivative."""
+    d = np.zeros((n, n))
+    for j in range(n):
+        e = np.zeros(n)
+        e[j] = 1.0
+        dd = np.polynomial.chebyshev.chebder(e, order)
+        d[: dd.size, j] = dd
+    return d
+
+
+@cache
+def _chebyshev_values(grid: str, n: int) -> np.ndarray:
+    """T_k at the points of a unit grid, one row per k ("check", or "fine" for n).
+
+    Rows, so the first m of them are one contiguous block; the check grid
+    shares one table for every sample count.
+    """
+    if grid == "check":
+        t, n = _check_unit(), SIZES[-1]
+    else:
+        t = _fine_unit(n)
+    return np.cos(np.arange(n)[:, None] * np.arccos(np.clip(t, -1.0, 1.0))[None, :])
+
+
+def _local_bend(c: np.ndarray, grid: str, n: int) -> np.ndarray:
+    """An upper bound on |p''| over each cell of a unit grid, cell by cell.
+
+    The larger |p''| at the cell's two ends, plus the cell width times a bound
+    on the third derivative (the sum of the sizes of its coefficients).
+    Tighter than :func:`_bend_bound` wherever p is small, as for a decaying
+    oscillation.
+    """
+    m = c.size
+    c2 = _second_derivative_matrix(m) @ c
+    top3 = float(np.abs(_derivative_matrix(m) @ c2).sum())
+    ends = np.abs(c2 @ _chebyshev_values(grid, 0 if grid == "check" else n)[:m])
+    h = 2.0 / (ends.size - 1)
+    return np.maximum(ends[:-1], ends[1:]) + h * top3
+
+
+@cache
+def _fine_unit(n: int) -> np.ndarray:
+    return np.linspace(-1.0, 1.0, 4 * n + 1)
+
+
+@cache
+def _fine_matrix(n: int) -> np.ndarray:
+    return _bary_matrix(_fine_unit(n), n)
+
+
+def _certify(
+    values: np.ndarray, bend_h2: float, margin: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells of an even grid hold exactly one root, and which are unclear.
+
+    ``bend_h2`` bounds |g''| times the squared cell width. A cell without a
+    sign change holds no root when both ends clear the deepest possible dip
+    (bend_h2 / 8), or when g rises or falls across it by more than a turning
+    point would allow (bend_h2): then g is monotone there. A cell with a sign
+    change holds exactly one root under that same monotone test.
+    """
+    left, right = values[:-1], values[1:]
+    crossing = (left < 0) != (right < 0)
+    monotone = np.abs(right - left) > bend_h2 + margin
+    deep = np.minimum(np.abs(left), np.abs(right)) > bend_h2 / 8 + margin
+    clear = ~crossing & (deep | monotone)
+    single = crossing & monotone
+    return single, np.flatnonzero(~(clear | single))
+
+
+@cache
+def _level_tables(cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """T_k (k < 65) at a piece's ``cells + 1`` check points, and its unit points."""
+    t = np.linspace(-1.0, 1.0, cells + 1)
+    n = SIZES[-1]
+    table = np.cos(np.arange(n)[:, None] * np.arccos(t)[None, :])
+    return table, _unit_points(n)
+
+
+def _certify_rows(
+    run: np.ndarray, rise: np.ndarray, bound: np.ndarray, margin: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_certify` for many pieces at once, one piece's check run a row."""
+    left, right = run[:, :-1], run[:, 1:]
+    crossing = (left < 0) != (right < 0)
+    monotone = np.abs(rise) > bound + margin[:, None]
+    deep = np.minimum(np.abs(left), np.abs(right)) > bound / 8 + margin[:, None]
+    single = crossing & monotone
+    return single, ~(single | (~crossing & (deep | monotone)))
