@@ -18,7 +18,7 @@ import numpy as np
 
 from scenarios.model import Scenario
 from scenarios.roots.engine import EPS, NotFiniteError, RootResult, find_roots
-from scenarios.solver import _not_finite, domain_of
+from scenarios.solver import domain_of, not_finite
 
 Concavity = Literal["up", "down", "flat"]
 FLAT_TOLERANCE = 1e-12
@@ -103,7 +103,7 @@ def curvature(
     try:
         search = find_roots(lambda x: scenario.d2f(x, **p), lo, hi)
     except NotFiniteError:
-        raise _not_finite(scenario, "second derivative") from None
+        raise not_finite(scenario, "second derivative") from None
     # The size of f sets what counts as a flat stretch of f''.
     probe = np.array([lo, *search.roots, 0.5 * (lo + hi), hi])
     with np.errstate(all="ignore"):

@@ -12,7 +12,7 @@ import numpy as np
 
 from scenarios.model import Scenario
 from scenarios.roots.engine import NotFiniteError, RootResult, find_roots
-from scenarios.solver import _not_finite, domain_of
+from scenarios.solver import domain_of, not_finite
 
 
 class SeekError(ValueError):
@@ -35,7 +35,7 @@ def seek_roots(
             dg=lambda x: df(x, **p),
         )
     except NotFiniteError:
-        raise _not_finite(scenario, "objective") from None
+        raise not_finite(scenario, "objective") from None
 
 
 def seek(

@@ -152,7 +152,7 @@ def domain_of(scenario: Scenario, params: Mapping[str, Number]) -> tuple[float, 
     return lo, hi
 
 
-def _not_finite(scenario: Scenario, what: str) -> DomainError:
+def not_finite(scenario: Scenario, what: str) -> DomainError:
     names = scenario.param_names
     return DomainError(
         f"The {what} of {scenario.title} is not a finite number for these "
@@ -200,7 +200,7 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
         else:
             search = find_roots(lambda x: df(x, **p), lo, hi, dg=lambda x: d2f(x, **p))
     except NotFiniteError:
-        raise _not_finite(scenario, "derivative") from None
+        raise not_finite(scenario, "derivative") from None
     evaluations = search.function_calls
     roots = search.roots
     n = len(roots)
@@ -221,7 +221,7 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
     curv = _on(d2f, at, p)
     evaluations += xs.size + at.size
     if not all(map(math.isfinite, values)):
-        raise _not_finite(scenario, "objective")
+        raise not_finite(scenario, "objective")
 
     def slope(x: float) -> float:
         return float(df(x, **p))

@@ -405,7 +405,7 @@ def _own_model_url(spec: Mapping[str, object]) -> str | None:
     on arrival, so the link opens (in a new tab) exactly this model.
     """
     try:
-        from dashboard.views import own_model as page
+        from dashboard.sections import own_model_state as page
     except ImportError:
         return None
     lo, hi = spec["domain"]  # type: ignore[misc]

@@ -1,7 +1,8 @@
-"""The model last built on "Your own model", for the other pages of a session.
+"""The state of "Your own model": its inputs' keys, loading a model into them,
+and the model last built, for the other pages of a session.
 
-The Derivative lab, Gradient descent and Compare pages offer it beside the
-catalog. Only its id is kept; the scenario itself is looked up with
+The Derivative lab, Gradient descent and Compare pages offer that model beside
+the catalog. Only its id is kept; the scenario itself is looked up with
 ``scenarios.get``, so a model that has been evicted simply disappears.
 """
 
@@ -11,8 +12,40 @@ import streamlit as st
 
 import scenarios
 from scenarios import Scenario
+from scenarios.formula.spec import FormulaSpec
 
+PAGE_ID = "own-model"
+TITLE = "Your own model"
+
+FORMULA_KEY = "om_formula"
+VARIABLE_KEY = "om_variable"
+LO_KEY = "om_lo"
+HI_KEY = "om_hi"
+GOAL_KEY = "om_goal"
+INPUT_KEYS = (FORMULA_KEY, VARIABLE_KEY, LO_KEY, HI_KEY, GOAL_KEY)
+
+DEFAULTS = "_own_model.defaults"
+RANGES = "_own_model.ranges"
+GENERATION = "_own_model.generation"
 CURRENT_KEY = "_own_model.current"
+
+
+def bump() -> None:
+    """A new generation of the model's inputs: sliders keyed on it start afresh."""
+    st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+
+
+def load_spec(spec: FormulaSpec) -> None:
+    """Put a model into the inputs and its values into the sliders (callback)."""
+    st.session_state[FORMULA_KEY] = spec.formula
+    st.session_state[VARIABLE_KEY] = spec.variable
+    st.session_state[LO_KEY], st.session_state[HI_KEY] = spec.domain
+    st.session_state[GOAL_KEY] = spec.goal
+    st.session_state[DEFAULTS] = dict(spec.params)
+    st.session_state[RANGES] = {k: tuple(v) for k, v in spec.ranges}
+    for name, value in spec.params:
+        st.session_state[name] = float(value)
+    bump()
 
 
 def remember(scenario: Scenario | None) -> None:

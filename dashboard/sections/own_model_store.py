@@ -32,7 +32,7 @@ def _say(kind: str, text: str) -> None:
 
 def _open(name: str) -> None:
     """Button callback: put a saved model into the model box and the sliders."""
-    from dashboard.views.own_model import load_spec
+    from dashboard.sections.own_model_state import load_spec
 
     try:
         saved = storage.get_model(name)

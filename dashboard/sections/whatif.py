@@ -22,7 +22,6 @@ from scenarios import Scenario, Solution
 from scenarios.reports import load_case
 from scenarios.store.cases import CaseStore, DuplicateCaseError, StorageError
 
-_PENDING = PENDING_LOAD
 """Session key: a case loaded elsewhere, whose notices this page should show."""
 
 
@@ -41,15 +40,15 @@ def _apply_case(scenario_id: str, params: Mapping[str, float], name: str, notice
     """Button callback: move the sliders (and so the URL) to a case's values."""
     for key, value in params.items():
         st.session_state[key] = float(value)
-    st.session_state[_PENDING] = (scenario_id, name, tuple(notices))
+    st.session_state[PENDING_LOAD] = (scenario_id, name, tuple(notices))
 
 
 def show_pending_load(scenario: Scenario) -> None:
     """Say which case was just loaded into this page, with any notices."""
-    pending = st.session_state.get(_PENDING)
+    pending = st.session_state.get(PENDING_LOAD)
     if not pending or pending[0] != scenario.id:
         return
-    del st.session_state[_PENDING]
+    del st.session_state[PENDING_LOAD]
     _, name, notices = pending
     st.success(f"Loaded case {quoted(name)}.")
     for notice in notices:

@@ -16,7 +16,8 @@ import streamlit as st
 import scenarios
 from dashboard import format as fmt
 from dashboard.format import plain, quoted
-from dashboard.sections.whatif import _PENDING, store
+from dashboard.sections.whatif import store
+from dashboard.state import PENDING_LOAD
 from scenarios import Scenario
 from scenarios.reports import load_case, summary_csv, summary_frame, summary_report
 from scenarios.store.cases import Case, StorageError
@@ -56,7 +57,7 @@ def _open_case(scenario: Scenario, case: Case, pages) -> None:
     loaded = load_case(scenario, case)
     for key, value in loaded.params.items():
         st.session_state[key] = value
-    st.session_state[_PENDING] = (scenario.id, case.name, loaded.notices)
+    st.session_state[PENDING_LOAD] = (scenario.id, case.name, loaded.notices)
     st.switch_page(
         _scenario_page(scenario, pages), query_params=query_values(loaded.params)
     )

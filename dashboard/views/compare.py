@@ -16,7 +16,7 @@ from dashboard import format as fmt
 from dashboard.charts import lab as lab_charts
 from dashboard.charts import vega
 from dashboard.sections import own_model_state
-from dashboard.views.lab import Items, parameter_inputs, solved
+from dashboard.sections.tool_controls import Items, parameter_inputs, solved
 from scenarios import Scenario
 from scenarios.learning import unit_curve
 

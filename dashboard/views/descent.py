@@ -17,8 +17,13 @@ import scenarios
 from dashboard import format as fmt
 from dashboard.charts import lab as lab_charts
 from dashboard.charts import vega
+from dashboard.sections.tool_controls import (
+    Items,
+    choose_and_solve,
+    point_slider,
+    warn_bad_link,
+)
 from dashboard.state import SliderGrid
-from dashboard.views.lab import Items, choose_and_solve, point_slider, warn_bad_link
 from scenarios import Curve, Scenario, Solution
 from scenarios.learning import (
     WORSENING_PATIENCE,

@@ -4,7 +4,7 @@ The model (formula, variable, domain ends, goal) lives in URL-bound inputs
 with keys starting ``om_``; the parameter sliders are the shared page's own,
 bound to the URL under the parameter names, so a copied link reopens the same
 model at the same values. Everything below the model box is drawn by
-:mod:`dashboard.views.scenario` for the Scenario that
+:mod:`dashboard.sections.scenario_page` for the Scenario that
 ``scenarios.from_formula`` builds: nothing on it is specific to typed models
 except the saved-models section, which takes the place of saved cases.
 """
@@ -20,9 +20,22 @@ import streamlit as st
 import scenarios
 from dashboard import engine, state
 from dashboard import format as fmt
-from dashboard.sections import own_model_state
+from dashboard.sections import own_model_state, scenario_page
+from dashboard.sections.own_model_state import (
+    DEFAULTS,
+    FORMULA_KEY,
+    GENERATION,
+    GOAL_KEY,
+    HI_KEY,
+    INPUT_KEYS,
+    LO_KEY,
+    PAGE_ID,
+    RANGES,
+    TITLE,
+    VARIABLE_KEY,
+    load_spec,
+)
 from dashboard.sections.own_model_store import saved_models_section
-from dashboard.views import scenario as scenario_page
 from scenarios import FormulaError, Scenario, Solution
 from scenarios.formula.build import (
     FormulaSpec,
@@ -33,19 +46,6 @@ from scenarios.formula.build import (
 from scenarios.formula.examples import LESSON_EXAMPLES, Example, catalog_templates
 from scenarios.formula.parse import KNOWN_FUNCTIONS_TEXT
 
-PAGE_ID = "own-model"
-TITLE = "Your own model"
-
-FORMULA_KEY = "om_formula"
-VARIABLE_KEY = "om_variable"
-LO_KEY = "om_lo"
-HI_KEY = "om_hi"
-GOAL_KEY = "om_goal"
-INPUT_KEYS = (FORMULA_KEY, VARIABLE_KEY, LO_KEY, HI_KEY, GOAL_KEY)
-
-_DEFAULTS = "_own_model.defaults"
-_RANGES = "_own_model.ranges"
-_GENERATION = "_own_model.generation"
 _ARRIVED = "_own_model.arrived"
 _LAST_ID = "_own_model.last_id"
 
@@ -56,23 +56,6 @@ START = "headphone_pricing"
 
 
 # --- model state --------------------------------------------------------------
-
-
-def _bump() -> None:
-    st.session_state[_GENERATION] = st.session_state.get(_GENERATION, 0) + 1
-
-
-def load_spec(spec: FormulaSpec) -> None:
-    """Put a model into the inputs and its values into the sliders (callback)."""
-    st.session_state[FORMULA_KEY] = spec.formula
-    st.session_state[VARIABLE_KEY] = spec.variable
-    st.session_state[LO_KEY], st.session_state[HI_KEY] = spec.domain
-    st.session_state[GOAL_KEY] = spec.goal
-    st.session_state[_DEFAULTS] = dict(spec.params)
-    st.session_state[_RANGES] = {k: tuple(v) for k, v in spec.ranges}
-    for name, value in spec.params:
-        st.session_state[name] = float(value)
-    _bump()
 
 
 def load_example(item: Example) -> None:
@@ -118,8 +101,8 @@ def _arrive() -> None:
             continue
         if math.isfinite(value):
             defaults[key] = value
-    st.session_state[_DEFAULTS] = defaults
-    st.session_state[_RANGES] = ranges
+    st.session_state[DEFAULTS] = defaults
+    st.session_state[RANGES] = ranges
     goal = st.query_params.get(GOAL_KEY)
     if goal is not None and goal.lower() not in GOALS:
         st.session_state["_own_model.notice"] = (
@@ -231,8 +214,8 @@ def _reserved(names: tuple[str, ...]) -> str | None:
 
 def _current_values(names: tuple[str, ...]) -> tuple[dict, dict]:
     """Each parameter's default and (min, max, step), as the session holds them."""
-    defaults: Mapping[str, float] = st.session_state.get(_DEFAULTS, {})
-    ranges: Mapping[str, tuple] = st.session_state.get(_RANGES, {})
+    defaults: Mapping[str, float] = st.session_state.get(DEFAULTS, {})
+    ranges: Mapping[str, tuple] = st.session_state.get(RANGES, {})
     out_defaults, out_ranges = {}, {}
     for name in names:
         out_defaults[name] = float(defaults.get(name, 1.0))
@@ -264,7 +247,7 @@ def _ranges_editor(names: tuple[str, ...]) -> None:
         "to Default. Without your own, a range runs from a tenth to ten times "
         "the default (−10 to 10 around 0)."
     )
-    key = f"om_ranges_{st.session_state.get(_GENERATION, 0)}_{'_'.join(names)}"
+    key = f"om_ranges_{st.session_state.get(GENERATION, 0)}_{'_'.join(names)}"
     edited = st.data_editor(
         pd.DataFrame(rows),
         key=key,
@@ -277,8 +260,8 @@ def _ranges_editor(names: tuple[str, ...]) -> None:
             for c in ("Default", "Min", "Max", "Step")
         },
     )
-    new_defaults = dict(st.session_state.get(_DEFAULTS, {}))
-    new_ranges = dict(st.session_state.get(_RANGES, {}))
+    new_defaults = dict(st.session_state.get(DEFAULTS, {}))
+    new_ranges = dict(st.session_state.get(RANGES, {}))
     for row in edited.to_dict("records"):
         name = row["Parameter"]
         new_defaults[name] = row["Default"]
@@ -286,8 +269,8 @@ def _ranges_editor(names: tuple[str, ...]) -> None:
             new_ranges[name] = (row["Min"], row["Max"], row["Step"])
         else:
             new_ranges.pop(name, None)
-    st.session_state[_DEFAULTS] = new_defaults
-    st.session_state[_RANGES] = new_ranges
+    st.session_state[DEFAULTS] = new_defaults
+    st.session_state[RANGES] = new_ranges
 
 
 # --- the model in the URL, beside the bound inputs ---------------------------------

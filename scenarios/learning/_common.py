@@ -14,17 +14,17 @@ EPS = float(np.finfo(float).eps)
 """Machine epsilon of float64: the relative spacing of numbers near 1."""
 
 
-def _resolve(scenario: Scenario, params: Mapping[str, object] | None):
+def resolve(scenario: Scenario, params: Mapping[str, object] | None):
     p = scenario.resolve(params)
     return p, domain_of(scenario, p)
 
 
-def _scalar(fn, x: float, p: Mapping[str, float]) -> float:
+def scalar(fn, x: float, p: Mapping[str, float]) -> float:
     with np.errstate(all="ignore"):
         return float(fn(x, **p))
 
 
-def _require_in_domain(what: str, x: float, lo: float, hi: float) -> float:
+def require_in_domain(what: str, x: float, lo: float, hi: float) -> float:
     x = float(x)
     if not math.isfinite(x):
         raise ValueError(f"{what} must be a finite number, not {x!r}")

@@ -12,9 +12,9 @@ import numpy as np
 
 from scenarios.learning._common import (
     EPS,
-    _require_in_domain,
-    _resolve,
-    _scalar,
+    require_in_domain,
+    resolve,
+    scalar,
     typical_slope,
 )
 from scenarios.model import Scenario
@@ -129,8 +129,8 @@ def descend(
     ``start`` must lie in the domain, ``learning_rate`` must be positive and
     ``max_steps`` between 1 and 100000; ValueError otherwise.
     """
-    p, (lo, hi) = _resolve(scenario, params)
-    start = _require_in_domain("start", start, lo, hi)
+    p, (lo, hi) = resolve(scenario, params)
+    start = require_in_domain("start", start, lo, hi)
     rate = float(learning_rate)
     if not (math.isfinite(rate) and rate > 0):
         raise ValueError(f"learning rate must be a positive number, not {rate!r}")
@@ -146,8 +146,8 @@ def descend(
     sign = 1.0 if scenario.goal == "maximize" else -1.0
 
     x = start
-    value = _scalar(scenario.f, x, p)
-    slope = _scalar(scenario.df, x, p)
+    value = scalar(scenario.f, x, p)
+    slope = scalar(scenario.df, x, p)
     if not (math.isfinite(value) and math.isfinite(slope)):
         raise ValueError(f"f or f' is not a finite number at the start x = {x:g}")
     path = [DescentStep(0, x, value, slope)]
@@ -171,14 +171,14 @@ def descend(
             # Improving direction at the edge: the same way we were heading
             # means the best is at that end; the other way means we overshot.
             heading = math.copysign(1.0, proposed - x)
-            improving_at_edge = sign * _scalar(scenario.df, edge, p)
+            improving_at_edge = sign * scalar(scenario.df, edge, p)
             if improving_at_edge * heading > 0:
                 status, reason = "left_domain", "edge"
             else:
                 status, reason = "diverged", "overshoot"
             break
-        new_value = _scalar(scenario.f, proposed, p)
-        new_slope = _scalar(scenario.df, proposed, p)
+        new_value = scalar(scenario.f, proposed, p)
+        new_slope = scalar(scenario.df, proposed, p)
         if not (math.isfinite(new_value) and math.isfinite(new_slope)):
             status, reason, escaped = "diverged", "not_finite", proposed
             break
@@ -250,7 +250,7 @@ def descent_settings(
     """
     if scenario.id in DESCENT_PRESETS:
         return DESCENT_PRESETS[scenario.id]
-    p, (lo, hi) = _resolve(scenario, params)
+    p, (lo, hi) = resolve(scenario, params)
     inside = [r.x for r in scenario.references if lo <= r.x <= hi]
     start = inside[0] if inside else lo + 0.1 * (hi - lo)
     curvature = abs(solve(scenario, p).second_derivative)
@@ -356,7 +356,7 @@ def learning_rate_finder(
     1-2-5 grid from a hundredth of the curvature bound to five times it (or
     around the default rate when there is no bound).
     """
-    p, (lo, hi) = _resolve(scenario, params)
+    p, (lo, hi) = resolve(scenario, params)
     settings = descent_settings(scenario, p)
     start = settings.start if start is None else start
     solution = solve(scenario, p)

@@ -12,9 +12,9 @@ import numpy as np
 from scenarios.curvature import third_derivative
 from scenarios.learning._common import (
     EPS,
-    _require_in_domain,
-    _resolve,
-    _scalar,
+    require_in_domain,
+    resolve,
+    scalar,
     typical_slope,
 )
 from scenarios.model import Scenario
@@ -75,10 +75,10 @@ def secant_slopes(
     the domain (ValueError otherwise); a step that would leave the domain on
     the right is taken to the left instead.
     """
-    p, (lo, hi) = _resolve(scenario, params)
-    x = _require_in_domain("x", x, lo, hi)
-    value = _scalar(scenario.f, x, p)
-    derivative = _scalar(scenario.df, x, p)
+    p, (lo, hi) = resolve(scenario, params)
+    x = require_in_domain("x", x, lo, hi)
+    value = scalar(scenario.f, x, p)
+    derivative = scalar(scenario.df, x, p)
     rows = []
     for step in steps if steps is not None else secant_steps(lo, hi):
         size = abs(float(step))
@@ -86,7 +86,7 @@ def secant_slopes(
             raise ValueError(f"secant steps must be positive, not {step!r}")
         h = size if x + size <= hi or x - size < lo else -size
         other = x + h
-        value_other = _scalar(scenario.f, other, p)
+        value_other = scalar(scenario.f, other, p)
         slope = (value_other - value) / h
         rows.append(SecantSlope(h, other, value_other, slope, slope - derivative))
     return SecantTable(scenario.id, p, x, value, derivative, tuple(rows))
@@ -176,17 +176,17 @@ def step_size_study(
     ``steps`` defaults to :func:`step_grid` (1e-1 to 1e-15, four per decade).
     f is evaluated just outside the domain when x sits at one of its ends.
     """
-    p, (lo, hi) = _resolve(scenario, params)
-    x = _require_in_domain("x", x, lo, hi)
+    p, (lo, hi) = resolve(scenario, params)
+    x = require_in_domain("x", x, lo, hi)
     hs = np.asarray(step_grid() if steps is None else steps, dtype=float)
     if hs.ndim != 1 or hs.size == 0 or not np.all(hs > 0):
         raise ValueError("steps must be a non-empty list of positive numbers")
     with np.errstate(all="ignore"):
         up = np.asarray(scenario.f(x + hs, **p), dtype=float)
         down = np.asarray(scenario.f(x - hs, **p), dtype=float)
-    value = _scalar(scenario.f, x, p)
-    derivative = _scalar(scenario.df, x, p)
-    second = _scalar(scenario.d2f, x, p)
+    value = scalar(scenario.f, x, p)
+    derivative = scalar(scenario.df, x, p)
+    second = scalar(scenario.d2f, x, p)
     third = third_derivative(scenario, x, p, hi - lo)
     forward = (up - value) / hs
     central = (up - down) / (2 * hs)
@@ -276,11 +276,11 @@ def gradient_check(
     """Compare f'(x) with (f(x+h) - f(x-h)) / (2h), h = ∛ε · max(|x|, 1)."""
     if not (math.isfinite(tolerance) and tolerance > 0):
         raise ValueError(f"tolerance must be a positive number, not {tolerance!r}")
-    p, (lo, hi) = _resolve(scenario, params)
-    x = _require_in_domain("x", x, lo, hi)
+    p, (lo, hi) = resolve(scenario, params)
+    x = require_in_domain("x", x, lo, hi)
     h = EPS ** (1 / 3) * max(abs(x), 1.0)
-    numeric = (_scalar(scenario.f, x + h, p) - _scalar(scenario.f, x - h, p)) / (2 * h)
-    analytic = _scalar(scenario.df, x, p)
+    numeric = (scalar(scenario.f, x + h, p) - scalar(scenario.f, x - h, p)) / (2 * h)
+    analytic = scalar(scenario.df, x, p)
     floor = typical_slope(scenario, p, lo, hi)
     denominator = max(abs(analytic), abs(numeric), floor)
     error = abs(analytic - numeric) / denominator

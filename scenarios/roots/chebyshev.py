@@ -18,7 +18,7 @@ EPS = float(np.finfo(float).eps)
 SCALE_FLOOR = 1e-20
 """Pieces whose values stay below this fraction of max |g| count as zero."""
 Fn = Callable[[np.ndarray], np.ndarray]
-_MAX = np.maximum.reduce
+MAX_DEGREE = np.maximum.reduce
 SIZES = (17, 33, 65)
 """Chebyshev sample counts tried on a piece before it is split."""
 CHECK_POINTS = 1025
@@ -32,14 +32,14 @@ IMAG_TOL = 1e-3
 
 
 @cache
-def _unit_points(n: int) -> np.ndarray:
+def unit_points(n: int) -> np.ndarray:
     """n Chebyshev points of the second kind on [-1, 1], ascending."""
     return -np.cos(np.pi * np.arange(n) / (n - 1))
 
 
 @cache
-def _coefficient_matrix(n: int) -> np.ndarray:
-    """Maps values at ``_unit_points(n)`` to Chebyshev coefficients (a DCT-I)."""
+def coefficient_matrix(n: int) -> np.ndarray:
+    """Maps values at ``unit_points(n)`` to Chebyshev coefficients (a DCT-I)."""
     d = n - 1
     theta = np.pi * (d - np.arange(n)) / d  # t_j = cos(theta_j)
     k = np.arange(n)[:, None]
@@ -68,8 +68,8 @@ def _check_matrix(n: int) -> np.ndarray:
 
 
 def _bary_matrix(t: np.ndarray, n: int) -> np.ndarray:
-    """Rows of barycentric weights: values at ``_unit_points(n)`` -> p(t)."""
-    nodes, w = _unit_points(n), _bary_weights(n)
+    """Rows of barycentric weights: values at ``unit_points(n)`` -> p(t)."""
+    nodes, w = unit_points(n), _bary_weights(n)
     diff = t[:, None] - nodes[None, :]
     exact = diff == 0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -80,7 +80,7 @@ def _bary_matrix(t: np.ndarray, n: int) -> np.ndarray:
     return q
 
 
-def _chop(c: np.ndarray, scale: float) -> int | None:
+def chop_length(c: np.ndarray, scale: float) -> int | None:
     """Length of ``c`` that matters, or None when its tail is not yet negligible."""
     a = np.abs(c)
     tol = CHOP_TOL * scale
@@ -90,7 +90,7 @@ def _chop(c: np.ndarray, scale: float) -> int | None:
     return int(big[-1]) + 1 if big.size else 1
 
 
-def _unit_roots(c: np.ndarray) -> list[tuple[float, float]]:
+def unit_roots(c: np.ndarray) -> list[tuple[float, float]]:
     """Near-real roots in [-1, 1] of sum c_k T_k, as sorted (real, |imag|) pairs."""
     m = len(c)
     if m <= 1:
@@ -125,22 +125,22 @@ def _unit_roots(c: np.ndarray) -> list[tuple[float, float]]:
 
 
 @cache
-def _first_unit() -> np.ndarray:
-    return np.concatenate([_unit_points(SIZES[0]), _check_unit()])
+def first_unit() -> np.ndarray:
+    return np.concatenate([unit_points(SIZES[0]), _check_unit()])
 
 
-def _second_derivative_matrix(n: int) -> np.ndarray:
+def second_derivative_matrix(n: int) -> np.ndarray:
     """Maps n Chebyshev coefficients to those of the second derivative."""
-    return _derivative_matrix(n, 2)
+    return derivative_matrix(n, 2)
 
 
-def _bend_bound(c: np.ndarray) -> float:
+def bend_bound(c: np.ndarray) -> float:
     """An upper bound on |p''| over [-1, 1]: the sum of |coefficients of p''|."""
-    return float(np.abs(_second_derivative_matrix(c.size) @ c).sum())
+    return float(np.abs(second_derivative_matrix(c.size) @ c).sum())
 
 
 @cache
-def _derivative_matrix(n: int, order: int = 1) -> np.ndarray:
+def derivative_matrix(n: int, order: int = 1) -> np.ndarray:
     """Maps n Chebyshev coefficients to those of the ``order``-th derivative."""
     d = np.zeros((n, n))
     for j in range(n):
@@ -161,37 +161,37 @@ def _chebyshev_values(grid: str, n: int) -> np.ndarray:
     if grid == "check":
         t, n = _check_unit(), SIZES[-1]
     else:
-        t = _fine_unit(n)
+        t = fine_unit(n)
     return np.cos(np.arange(n)[:, None] * np.arccos(np.clip(t, -1.0, 1.0))[None, :])
 
 
-def _local_bend(c: np.ndarray, grid: str, n: int) -> np.ndarray:
+def local_bend(c: np.ndarray, grid: str, n: int) -> np.ndarray:
     """An upper bound on |p''| over each cell of a unit grid, cell by cell.
 
     The larger |p''| at the cell's two ends, plus the cell width times a bound
     on the third derivative (the sum of the sizes of its coefficients).
-    Tighter than :func:`_bend_bound` wherever p is small, as for a decaying
+    Tighter than :func:`bend_bound` wherever p is small, as for a decaying
     oscillation.
     """
     m = c.size
-    c2 = _second_derivative_matrix(m) @ c
-    top3 = float(np.abs(_derivative_matrix(m) @ c2).sum())
+    c2 = second_derivative_matrix(m) @ c
+    top3 = float(np.abs(derivative_matrix(m) @ c2).sum())
     ends = np.abs(c2 @ _chebyshev_values(grid, 0 if grid == "check" else n)[:m])
     h = 2.0 / (ends.size - 1)
     return np.maximum(ends[:-1], ends[1:]) + h * top3
 
 
 @cache
-def _fine_unit(n: int) -> np.ndarray:
+def fine_unit(n: int) -> np.ndarray:
     return np.linspace(-1.0, 1.0, 4 * n + 1)
 
 
 @cache
-def _fine_matrix(n: int) -> np.ndarray:
-    return _bary_matrix(_fine_unit(n), n)
+def fine_matrix(n: int) -> np.ndarray:
+    return _bary_matrix(fine_unit(n), n)
 
 
-def _certify(
+def certify_piece(
     values: np.ndarray, bend_h2: float, margin: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Which cells of an even grid hold exactly one root, and which are unclear.
@@ -212,18 +212,18 @@ def _certify(
 
 
 @cache
-def _level_tables(cells: int) -> tuple[np.ndarray, np.ndarray]:
+def level_tables(cells: int) -> tuple[np.ndarray, np.ndarray]:
     """T_k (k < 65) at a piece's ``cells + 1`` check points, and its unit points."""
     t = np.linspace(-1.0, 1.0, cells + 1)
     n = SIZES[-1]
     table = np.cos(np.arange(n)[:, None] * np.arccos(t)[None, :])
-    return table, _unit_points(n)
+    return table, unit_points(n)
 
 
-def _certify_rows(
+def certify_rows(
     run: np.ndarray, rise: np.ndarray, bound: np.ndarray, margin: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_certify` for many pieces at once, one piece's check run a row."""
+    """:func:`certify_piece` for many pieces at once, one piece's check run a row."""
     left, right = run[:, :-1], run[:, 1:]
     crossing = (left < 0) != (right < 0)
     monotone = np.abs(rise) > bound + margin[:, None]

@@ -37,27 +37,27 @@ from dataclasses import replace
 import numpy as np
 
 from scenarios.roots.chebyshev import (
-    _MAX,
     CHECK_POINTS,
     CHECK_TOL,
     CHOP_TOL,
+    MAX_DEGREE,
     SCALE_FLOOR,
     SIZES,
     Fn,
-    _bend_bound,
-    _certify,
-    _chop,
-    _coefficient_matrix,
-    _fine_matrix,
-    _fine_unit,
-    _first_unit,
-    _local_bend,
-    _unit_points,
-    _unit_roots,
+    bend_bound,
+    certify_piece,
+    chop_length,
+    coefficient_matrix,
+    fine_matrix,
+    fine_unit,
+    first_unit,
+    local_bend,
+    unit_points,
+    unit_roots,
 )
 from scenarios.roots.chebyshev import EPS as EPS  # re-exported
-from scenarios.roots.fast import _dyadic, _quick
-from scenarios.roots.polish import _polish, _polish_many, _polish_newton, _Unrepeatable
+from scenarios.roots.fast import dyadic_path, quick_path
+from scenarios.roots.polish import Unrepeatable, polish_many, polish_newton, polish_root
 from scenarios.roots.result import NotFiniteError as NotFiniteError  # re-exported
 from scenarios.roots.result import RootResult as RootResult  # re-exported
 from scenarios.roots.result import build as build  # re-exported
@@ -116,14 +116,14 @@ class _Engine:
                 self.flat.append((a, b))
                 self.pieces.append((a, b, 0))
                 return
-            c = _coefficient_matrix(n) @ v
-            m = _chop(c, max(scale, floor))
+            c = coefficient_matrix(n) @ v
+            m = chop_length(c, max(scale, floor))
             if m is not None and check_g.size >= 3:
                 # The check points inside the piece are evenly spaced: their
                 # second differences may not exceed what the interpolant's
                 # g'' allows, or a feature slipped between the samples.
                 h = (check_x[1] - check_x[0]) / half
-                allowed = _bend_bound(c[:m]) * h * h + CHECK_TOL * max(scale, floor)
+                allowed = bend_bound(c[:m]) * h * h + CHECK_TOL * max(scale, floor)
                 if np.abs(np.diff(check_g, 2)).max() > allowed:
                     m = None
             if m is not None:
@@ -132,7 +132,7 @@ class _Engine:
                     self._add_candidates(a, b, c[:m], scale, depth)
                 return
             if n < SIZES[-1]:
-                t = _unit_points(2 * n - 1)[1::2]
+                t = unit_points(2 * n - 1)[1::2]
                 new = self.eval(mid + half * t)
                 self.points += new.size
                 self._keep(mid + half * t, new)
@@ -160,24 +160,24 @@ class _Engine:
         """Bracket the interpolant's roots on a fine grid, certified by g''.
 
         Each cell of the grid must provably hold no root or exactly one (see
-        :func:`_certify`); a few cells that stay unclear are re-solved on their
+        :func:`certify_piece`); a few cells that stay unclear are re-solved on their
         own. False leaves the piece to the colleague matrix.
         """
         n = v.size
-        p = _fine_matrix(n) @ v
+        p = fine_matrix(n) @ v
         if not p.all():
             return False
         h = 2.0 / (p.size - 1)
         margin = 4 * CHOP_TOL * scale
-        single, unclear = _certify(p, _bend_bound(c) * h * h, margin)
+        single, unclear = certify_piece(p, bend_bound(c) * h * h, margin)
         if unclear.size > 2:
             # The global bound on p'' is loose where g is small: per cell.
-            local = _local_bend(c, "fine", n)
-            single, unclear = _certify(p, local * h * h, margin)
+            local = local_bend(c, "fine", n)
+            single, unclear = certify_piece(p, local * h * h, margin)
             if unclear.size > 2:
                 return False
         half, mid = 0.5 * (b - a), 0.5 * (a + b)
-        t = _fine_unit(n)
+        t = fine_unit(n)
         for i in unclear.tolist():
             za, zb = mid + half * t[i], mid + half * t[i + 1]
             if not self._zoom(za, zb, scale, max(depth, ZOOM_DEPTH - 1)):
@@ -189,7 +189,7 @@ class _Engine:
 
     def _split(self, a, b, check_x, check_g, depth) -> None:
         mid = 0.5 * (a + b)
-        t = _unit_points(SIZES[0])
+        t = unit_points(SIZES[0])
         left = 0.5 * (mid + a) + 0.5 * (mid - a) * t
         right = 0.5 * (b + mid) + 0.5 * (b - mid) * t
         xs = np.concatenate([left, right])
@@ -206,7 +206,7 @@ class _Engine:
 
     def _add_candidates(self, a, b, c, scale, depth) -> None:
         half, mid = 0.5 * (b - a), 0.5 * (a + b)
-        found = _unit_roots(c)
+        found = unit_roots(c)
         if not found:
             return
         t = [r for r, _ in found]
@@ -250,14 +250,14 @@ class _Engine:
         xs = ys = np.empty(0)
         half, mid = 0.5 * (b - a), 0.5 * (a + b)
         for n in SIZES:
-            t = _unit_points(n)
+            t = unit_points(n)
             xs, ys = mid + half * t, self.eval(mid + half * t)
             self.points += n
             scale = float(np.abs(ys).max())
             if scale == 0.0:
                 return False
-            c = _coefficient_matrix(n) @ ys
-            m = _chop(c, scale)
+            c = coefficient_matrix(n) @ ys
+            m = chop_length(c, scale)
             if m is not None:
                 break
         else:
@@ -292,7 +292,7 @@ def find_roots(
     """
     try:
         return _with_exact_ends(_find_roots(g, lo, hi, dg, budget))
-    except _Unrepeatable:
+    except Unrepeatable:
         return RootResult(
             lo=float(lo),
             hi=float(hi),
@@ -356,22 +356,22 @@ def _find_roots(g: Fn, lo: float, hi: float, dg: Fn | None, budget: int) -> Root
         raise ValueError(f"need finite lo < hi, got [{lo}, {hi}]")
     half, mid = 0.5 * (hi - lo), 0.5 * (lo + hi)
     n0 = SIZES[0]
-    xs = _first_unit() * half
+    xs = first_unit() * half
     xs += mid
     xs[0] = xs[n0] = lo
     xs[n0 - 1] = xs[-1] = hi
     ys = np.asarray(g(xs), dtype=float)
     if ys.shape != xs.shape:
         ys = np.broadcast_to(ys, xs.shape)
-    scale = float(_MAX(np.abs(ys)))
+    scale = float(MAX_DEGREE(np.abs(ys)))
     if not math.isfinite(scale):
         raise NotFiniteError("g is not finite at some sample point")
     seen: list = []
-    quick = _quick(g, lo, hi, xs, ys, scale, dg, seen)
+    quick = quick_path(g, lo, hi, xs, ys, scale, dg, seen)
     if quick is not None:
         return quick
     if len(seen) == len(SIZES) - 1 or (seen and seen[-1] is None):
-        pieces = _dyadic(g, lo, hi, xs, ys, scale, dg, seen)
+        pieces = dyadic_path(g, lo, hi, xs, ys, scale, dg, seen)
         if pieces is not None:
             return pieces
     ends = (float(ys[0]), float(ys[n0 - 1]))
@@ -437,7 +437,7 @@ def _find_roots(g: Fn, lo: float, hi: float, dg: Fn | None, budget: int) -> Root
             a, b = float(xs[i]), float(xs[i + 1])
             if a == b:
                 continue
-            root, calls, _ = _polish(g1, a, b, float(ys[i]), float(ys[i + 1]), xtol)
+            root, calls, _ = polish_root(g1, a, b, float(ys[i]), float(ys[i + 1]), xtol)
             value = g1(root)
             extra_calls += calls + 1
             if abs(value) > 1e-6 * eng.scale:
@@ -502,14 +502,14 @@ def _polish_brackets(eng: _Engine, g1, xtol: float) -> list:
     if idx.size <= 3:
         out = []
         for i in idx.tolist():
-            root, calls, bracket = _polish(
+            root, calls, bracket = polish_root(
                 g1, float(xa[i]), float(xb[i]), float(ga[i]), float(gb[i]), xtol
             )
             eng.calls += calls
             out.append((root, "brentq on g", False, bracket))
         return out
     if eng.dg is not None:
-        root, a, b, ok, calls = _polish_newton(
+        root, a, b, ok, calls = polish_newton(
             eng.g, eng.dg, xa[idx], xb[idx], ga[idx], gb[idx], xtol
         )
         eng.calls += calls
@@ -521,13 +521,13 @@ def _polish_brackets(eng: _Engine, g1, xtol: float) -> list:
             if good
         ]
         for i in idx[~ok].tolist():
-            root1, used, bracket = _polish(
+            root1, used, bracket = polish_root(
                 g1, float(xa[i]), float(xb[i]), float(ga[i]), float(gb[i]), xtol
             )
             eng.calls += used
             out.append((root1, "brentq on g", False, bracket))
         return out
-    root, a, b, calls = _polish_many(eng.g, xa[idx], xb[idx], ga[idx], gb[idx], xtol)
+    root, a, b, calls = polish_many(eng.g, xa[idx], xb[idx], ga[idx], gb[idx], xtol)
     eng.calls += calls
     return [
         (float(r), "Illinois regula falsi on g", False, (float(p), float(q)))
@@ -595,7 +595,7 @@ def _polish_candidates(eng: _Engine, g1, dg, xtol: float) -> list:
             continue
         found = None
         if i in roots_of:
-            found = _polish(g1, lo_d[i], hi_d[i], g_lo[i], g_hi[i], xtol)
+            found = polish_root(g1, lo_d[i], hi_d[i], g_lo[i], g_hi[i], xtol)
         else:
             # Same sign either side: first ask whether g touches zero here
             # (only plausible where g is already tiny), then look for a
@@ -615,7 +615,7 @@ def _polish_candidates(eng: _Engine, g1, dg, xtol: float) -> list:
                 (hi_d[i], right[i], g_hi[i], ends[1]),
             ):
                 if ((ga <= 0 <= gb) or (gb <= 0 <= ga)) and a < b:
-                    found = _polish(g1, a, b, ga, gb, xtol)
+                    found = polish_root(g1, a, b, ga, gb, xtol)
                     break
         if found is not None:
             eng.calls += found[1]
@@ -653,7 +653,7 @@ def _touching(eng, g1, dg, x, left, right, xtol, scale):
             a, b = float(ends[k]), float(ends[steps.size + k])
             sa, sb = float(values[k]), float(values[steps.size + k])
             if (sa <= 0 <= sb) or (sb <= 0 <= sa):
-                root, calls, _ = _polish(slope, a, b, sa, sb, xtol)
+                root, calls, _ = polish_root(slope, a, b, sa, sb, xtol)
                 eng.calls += calls
                 break
         else:
@@ -681,7 +681,7 @@ def _touching(eng, g1, dg, x, left, right, xtol, scale):
     eng.calls += 2
     if (below < 0) != (above < 0) and below != 0 and above != 0:
         # A crossing after all: polish it as one, to full precision.
-        x, calls, bracket = _polish(g1, a, b, below, above, xtol)
+        x, calls, bracket = polish_root(g1, a, b, below, above, xtol)
         eng.calls += calls
         return (x, "brentq on g", False, bracket)
     return (root, how, True, None)

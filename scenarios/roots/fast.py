@@ -12,26 +12,26 @@ import math
 import numpy as np
 
 from scenarios.roots.chebyshev import (
-    _MAX,
     CHECK_POINTS,
     CHECK_TOL,
     CHOP_TOL,
     EPS,
+    MAX_DEGREE,
     SCALE_FLOOR,
     SIZES,
     Fn,
-    _bend_bound,
-    _certify,
-    _certify_rows,
-    _coefficient_matrix,
-    _derivative_matrix,
-    _level_tables,
-    _local_bend,
-    _second_derivative_matrix,
-    _unit_points,
-    _unit_roots,
+    bend_bound,
+    certify_piece,
+    certify_rows,
+    coefficient_matrix,
+    derivative_matrix,
+    level_tables,
+    local_bend,
+    second_derivative_matrix,
+    unit_points,
+    unit_roots,
 )
-from scenarios.roots.polish import _confirm_closed_form, _polish_cells
+from scenarios.roots.polish import confirm_closed_form, polish_cells
 from scenarios.roots.result import NotFiniteError, RootResult, build
 
 LEVELS = 5
@@ -40,7 +40,7 @@ FAR = 1e-2
 """A coefficient tail above this fraction of the scale is far from resolved."""
 
 
-def _quick(
+def quick_path(
     g: Fn,
     lo: float,
     hi: float,
@@ -76,7 +76,7 @@ def _quick(
     top_bent = 0.0
     for n in SIZES:
         if n > n0:
-            t = _unit_points(n)[1::2]
+            t = unit_points(n)[1::2]
             new = np.asarray(g(mid + half * t), dtype=float)
             if new.shape != t.shape:
                 new = np.broadcast_to(new, t.shape)
@@ -92,7 +92,7 @@ def _quick(
                 raise NotFiniteError("g is not finite at some sample point")
             if top > scale:
                 scale, tol = top, CHOP_TOL * top
-        c = _coefficient_matrix(n) @ v
+        c = coefficient_matrix(n) @ v
         a = np.abs(c).tolist()
         if max(a[-max(4, n // 4) :]) > tol:
             if seen is not None and max(a[-max(4, n // 4) :]) > FAR * scale:
@@ -108,12 +108,12 @@ def _quick(
         # (Markov's bound on its second derivative); a narrow feature the
         # Chebyshev points missed (or aliased) shows up as a larger second
         # difference, and more points are tried.
-        bend = 4.0 * a[2] if m == 3 else 0.0 if m < 3 else _bend_bound(c[:m])
+        bend = 4.0 * a[2] if m == 3 else 0.0 if m < 3 else bend_bound(c[:m])
         margin = CHECK_TOL * scale
         if bent is None:
             rise = check[1:] - check[:-1]
             bent = np.abs(rise[1:] - rise[:-1])
-            top_bent = float(_MAX(bent))
+            top_bent = float(MAX_DEGREE(bent))
         if top_bent <= bend * h * h + margin:
             break
     else:
@@ -126,7 +126,7 @@ def _quick(
             t0 = -float(c[0]) / float(c[1])
             found = [(min(max(t0, -1.0), 1.0), 0.0)] if abs(t0) <= 1 + 1e-8 else []
         else:
-            found = _unit_roots(c[:m])
+            found = unit_roots(c[:m])
             for i in range(len(found) - 1):
                 if found[i + 1][0] - found[i][0] < 1e-3:
                     return None
@@ -149,7 +149,7 @@ def _quick(
             exact = sorted(set(exact))
             cx = [x for x in cx if all(abs(x - e) > xtol for e in exact)]
         if cx:
-            confirmed = _confirm_closed_form(g, lo, hi, cx, xtol)
+            confirmed = confirm_closed_form(g, lo, hi, cx, xtol)
             if confirmed is None:
                 return None
             roots, values, used = confirmed
@@ -175,15 +175,15 @@ def _quick(
                 return None
     else:
         # Certify the check grid: every cell either holds no root or one.
-        single, unclear = _certify(check, bend * h * h, margin)
+        single, unclear = certify_piece(check, bend * h * h, margin)
         if unclear.size:
             # The global bound on g'' is loose where g is small: per cell.
-            local = _local_bend(c[:m], "check", n)
-            single, unclear = _certify(check, local * h * h, margin)
+            local = local_bend(c[:m], "check", n)
+            single, unclear = certify_piece(check, local * h * h, margin)
             if unclear.size:
                 return None
         idx = np.flatnonzero(single)
-        roots, used, values = _polish_cells(g, dg, xs[n0:], check, idx, xtol)
+        roots, used, values = polish_cells(g, dg, xs[n0:], check, idx, xtol)
         calls += used
     return _resolved(
         lo,
@@ -234,7 +234,7 @@ def _resolved(
     )
 
 
-def _dyadic(
+def dyadic_path(
     g: Fn,
     lo: float,
     hi: float,
@@ -248,7 +248,7 @@ def _dyadic(
 
     The whole interval is halved level by level; a piece stays when its
     coefficients fall to rounding level, its check points bend no more than
-    its interpolant allows (as in :func:`_quick`) and every check cell in it is
+    its interpolant allows (as in :func:`quick_path`) and every check cell in it is
     certified to hold none or one root. Each piece is a run of the check grid,
     so the samples already taken there do the certifying. A resolved piece
     with an uncertain cell is halved too: its own scale, and so the rounding
@@ -260,9 +260,9 @@ def _dyadic(
     total = CHECK_POINTS - 1
     gx, gv = xs[n0:], ys[n0:]
     floor = SCALE_FLOOR * scale
-    matrix = _coefficient_matrix(n)
-    d2 = _second_derivative_matrix(n)
-    d1 = _derivative_matrix(n)
+    matrix = coefficient_matrix(n)
+    d2 = second_derivative_matrix(n)
+    d1 = derivative_matrix(n)
     keep = np.arange(n)
     taken = sum(item[0].size for item in seen if item is not None)
     calls = xs.size + taken
@@ -274,7 +274,7 @@ def _dyadic(
     single_cells: list[np.ndarray] = []
     for level in range(first, LEVELS + 1):
         cells = total >> level
-        table, unit = _level_tables(cells)
+        table, unit = level_tables(cells)
         a, b = gx[starts], gx[starts + cells]
         half, mid = 0.5 * (b - a), 0.5 * (a + b)
         px = mid[:, None] + half[:, None] * unit[None, :]
@@ -315,7 +315,7 @@ def _dyadic(
             bent = np.abs(rise[:, 1:] - rise[:, :-1]).max(axis=1)
             ok = bent <= bend_h2 + margin
             # Certify every cell of the pieces that are resolved.
-            single, unclear = _certify_rows(run, rise, bend_h2[:, None], margin)
+            single, unclear = certify_rows(run, rise, bend_h2[:, None], margin)
             loose = ok & unclear.any(axis=1)
             if loose.any():
                 ends = np.abs(c2[loose] @ table)
@@ -324,7 +324,7 @@ def _dyadic(
                 local += (2.0 / cells) * top3[:, None]
                 bound = np.broadcast_to(bend_h2[:, None], single.shape).copy()
                 bound[loose] = local * h2
-                single, unclear = _certify_rows(run, rise, bound, margin)
+                single, unclear = certify_rows(run, rise, bound, margin)
             settled = ok & ~unclear.any(axis=1)
             if settled.any():
                 done.append((here[settled], m[settled] - 1))
@@ -348,7 +348,7 @@ def _dyadic(
     piece_starts, degrees = piece_starts[order], degrees[order]
     idx = np.sort(np.concatenate(single_cells))
     xtol = 2 * EPS * max(1.0, abs(lo), abs(hi))
-    roots, used, values = _polish_cells(g, dg, gx, gv, idx, xtol)
+    roots, used, values = polish_cells(g, dg, gx, gv, idx, xtol)
     calls += used
     return _resolved(
         lo,
@@ -359,7 +359,7 @@ def _dyadic(
         pieces=int(piece_starts.size),
         degrees=tuple(degrees.tolist()),
         points=points,
-        scale=max(scale, float(_MAX(np.abs(gv)))),
+        scale=max(scale, float(MAX_DEGREE(np.abs(gv)))),
         breaks=tuple(gx[piece_starts[1:]].tolist()),
         ends=(float(ys[0]), float(ys[n0 - 1])),
     )

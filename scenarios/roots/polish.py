@@ -7,14 +7,14 @@ from collections.abc import Callable
 import numpy as np
 from scipy.optimize import brentq
 
-from scenarios.roots.chebyshev import _MAX, EPS, Fn
+from scenarios.roots.chebyshev import EPS, MAX_DEGREE, Fn
 
 
-class _Unrepeatable(Exception):
+class Unrepeatable(Exception):
     """g gave different signs at the same x (noise, not a function)."""
 
 
-def _polish_newton(g: Fn, dg: Fn, a, b, ga, gb, xtol: float):
+def polish_newton(g: Fn, dg: Fn, a, b, ga, gb, xtol: float):
     """Refine many sign-change brackets at once by safeguarded Newton steps.
 
     Each step is one vectorised call of g and one of g'; a step that leaves
@@ -67,7 +67,7 @@ def _polish_newton(g: Fn, dg: Fn, a, b, ga, gb, xtol: float):
     return x, lo_x, hi_x, ok, calls
 
 
-def _polish_many(g: Fn, a, b, ga, gb, xtol: float):
+def polish_many(g: Fn, a, b, ga, gb, xtol: float):
     """Refine many sign-change brackets at once (Illinois regula falsi).
 
     Every step is one vectorised call of g; each bracket keeps its sign change,
@@ -110,7 +110,7 @@ def _polish_many(g: Fn, a, b, ga, gb, xtol: float):
     return root, a, b, calls
 
 
-def _confirm_closed_form(g, lo, hi, cx, xtol):
+def confirm_closed_form(g, lo, hi, cx, xtol):
     """Confirm closed-form roots of a degree-1 or -2 interpolant on the true g.
 
     The interpolant's root usually is g's root to rounding, so a sign change
@@ -181,18 +181,18 @@ def _newton_lean(g: Fn, dg: Fn, a, b, ga, gb, xtol: float):
     from inside converges fast; it stops once every step is a millionth of
     its cell (the next would be below rounding). The result stands only when
     every root stays in its cell and g changes sign one tolerance either
-    side of it; otherwise None, and the safeguarded :func:`_polish_newton`
-    takes over. Returns (roots, evaluations) like :func:`_polish_cells`.
+    side of it; otherwise None, and the safeguarded :func:`polish_newton`
+    takes over. Returns (roots, evaluations) like :func:`polish_cells`.
     """
     with np.errstate(all="ignore"):
         x = b - gb * (b - a) / (gb - ga)
-        tiny = _MAX(np.maximum(xtol, 1e-6 * (b - a)))
+        tiny = MAX_DEGREE(np.maximum(xtol, 1e-6 * (b - a)))
         calls = 0
         for _ in range(6):
             step = np.asarray(g(x), dtype=float) / np.asarray(dg(x), dtype=float)
             calls += 2 * x.size
             x = x - step
-            if _MAX(np.abs(step)) <= tiny:
+            if MAX_DEGREE(np.abs(step)) <= tiny:
                 break
         else:
             return None
@@ -213,7 +213,7 @@ def _newton_lean(g: Fn, dg: Fn, a, b, ga, gb, xtol: float):
     return roots, calls, both[2 * k :].tolist()
 
 
-def _polish_cells(
+def polish_cells(
     g: Fn, dg: Fn | None, gx: np.ndarray, gv: np.ndarray, idx: np.ndarray, xtol: float
 ) -> tuple[list[tuple], int]:
     """Polish the roots in certified cells ``[gx[i], gx[i + 1]]``, i in ``idx``.
@@ -229,7 +229,7 @@ def _polish_cells(
         lean = _newton_lean(g, dg, gx[idx], gx[idx + 1], gv[idx], gv[idx + 1], xtol)
         if lean is not None:
             return lean
-        root, ra, rb, ok, used = _polish_newton(
+        root, ra, rb, ok, used = polish_newton(
             g, dg, gx[idx], gx[idx + 1], gv[idx], gv[idx + 1], xtol
         )
         calls += used
@@ -243,7 +243,7 @@ def _polish_cells(
         rest = idx[~ok].tolist()
         how = "brentq on g"
     elif idx.size > 6:
-        root, ra, rb, used = _polish_many(
+        root, ra, rb, used = polish_many(
             g, gx[idx], gx[idx + 1], gv[idx], gv[idx + 1], xtol
         )
         calls += used
@@ -264,7 +264,7 @@ def _polish_cells(
             return float(g(np.float64(x)))
 
         for i in rest:
-            r, used, bracket = _polish(
+            r, used, bracket = polish_root(
                 g1, float(gx[i]), float(gx[i + 1]), float(gv[i]), float(gv[i + 1]), xtol
             )
             calls += used
@@ -273,7 +273,7 @@ def _polish_cells(
     return roots, calls, None
 
 
-def _polish(
+def polish_root(
     g1: Callable[[float], float],
     a: float,
     b: float,
@@ -291,5 +291,5 @@ def _polish(
         )
     except ValueError:
         # The signs seen a moment ago are gone: g is not a function of x alone.
-        raise _Unrepeatable from None
+        raise Unrepeatable from None
     return float(root), info.function_calls, (a, b)

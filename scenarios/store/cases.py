@@ -32,8 +32,8 @@ from scenarios.store.core import (
     ModelNameError,
     ModelNotFoundError,
     StorageError,
-    _now,
     clean_name,
+    utc_now,
 )
 from scenarios.store.database import (
     BUSY_TIMEOUT_SECONDS,
@@ -219,7 +219,7 @@ class CaseStore(ModelStore):
     def _save_case(
         self, conn: Connection, scenario_id: str, name: str, payload: str, replace: bool
     ) -> Case:
-        now = _now()
+        now = utc_now()
         existing = conn.execute(
             select(_C.id).where(_C.scenario_id == scenario_id, _C.name == name)
         ).scalar()
@@ -262,7 +262,7 @@ class CaseStore(ModelStore):
                     conn.execute(
                         update(database.cases)
                         .where(_C.id == case_id)
-                        .values(name=new_name, updated_at=_now())
+                        .values(name=new_name, updated_at=utc_now())
                     )
                 return _row_to_case(
                     conn.execute(select(database.cases).where(_C.id == case_id)).one()

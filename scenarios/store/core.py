@@ -61,7 +61,7 @@ class ModelNameError(StorageError, ValueError):
     """A model name is empty, too long or spans several lines, or its spec is bad."""
 
 
-def _now() -> str:
+def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 

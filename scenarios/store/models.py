@@ -21,8 +21,8 @@ from scenarios.store.core import (
     ModelNameError,
     ModelNotFoundError,
     StoreBase,
-    _now,
     clean_name,
+    utc_now,
 )
 
 MAX_SPEC_LENGTH = 20_000
@@ -128,7 +128,7 @@ class ModelStore(StoreBase):
     def _save_model(
         self, conn: Connection, name: str, payload: str, replace: bool
     ) -> SavedModel:
-        now = _now()
+        now = utc_now()
         existing = conn.execute(select(_M.id).where(_M.name == name)).scalar()
         if existing is not None and not replace:
             raise _model_exists(name)
@@ -160,7 +160,7 @@ class ModelStore(StoreBase):
                     conn.execute(
                         update(database.models)
                         .where(_M.id == row.id)
-                        .values(name=new, updated_at=_now())
+                        .values(name=new, updated_at=utc_now())
                     )
                 return _row_to_model(
                     conn.execute(select(database.models).where(_M.id == row.id)).one()
