@@ -182,7 +182,8 @@ class Scenario:
             def domain_fn(**_: Number) -> tuple[float, float]:
                 return lo, hi
 
-        fields.setdefault("question", f"Where does f reach its {goal[:-1]}um?")
+        extreme = "maximum" if goal == "maximize" else "minimum"
+        fields.setdefault("question", f"Where does f reach its {extreme}?")
         fields.setdefault("variable", Variable("x", "x", ""))
         fields.setdefault("objective_label", "f(x)")
         fields.setdefault("objective_unit", "")

@@ -3,7 +3,7 @@ import math
 import pytest
 
 import scenarios
-from scenarios.model import Param, ParamError
+from scenarios.model import Param, ParamError, Scenario
 from tests.closed_forms import CLOSED_FORMS
 
 ALL = list(scenarios.REGISTRY.values())
@@ -95,3 +95,19 @@ def test_discovery_finds_a_new_module(tmp_path, monkeypatch):
     found = registry.discover()
     assert "zz_cubic_probe" in found
     assert scenarios.solve(found["zz_cubic_probe"]).x == 0.0
+
+
+def test_from_functions_asks_for_the_maximum_or_the_minimum_by_name():
+    def f(x):
+        return -(x - 1.0) ** 2
+
+    def df(x):
+        return -2.0 * (x - 1.0)
+
+    def d2f(x):
+        return -2.0 + 0.0 * x
+
+    up = Scenario.from_functions(f, df, d2f, domain=(0.0, 2.0), goal="maximize")
+    down = Scenario.from_functions(f, df, d2f, domain=(0.0, 2.0), goal="minimize")
+    assert up.question == "Where does f reach its maximum?"
+    assert down.question == "Where does f reach its minimum?"
