@@ -1,6 +1,6 @@
 """Global optima on the root corpus: our solver against scipy's global optimisers.
 
-Problems: every row of ``tests/scenarios/root_corpus.py`` OPTIMUM_CASES (the
+Problems: every row of ``scenarios/roots/problems.py`` OPTIMUM_CASES (the
 constant objective is left out: every x is optimal there). Peers, with default
 options unless noted, all minimising sign * f on the same bounds:
 

@@ -83,7 +83,7 @@ def numpy_function(
     def numpy_numbers(values: tuple[Any, ...]) -> list[Any]:
         return [v if isinstance(v, ndarray) else float64(v) for v in values]
 
-    def fn(x: Any, **params: Any) -> np.ndarray:
+    def fn(x: Any, /, **params: Any) -> np.ndarray:
         args = (x, *map(params.__getitem__, names))
         # Python floats first (fast); where Python and numpy disagree (1/0
         # raises, (-1)**0.5 is complex) redo it with numpy's numbers, so the

@@ -81,3 +81,27 @@ def test_bad_formula_input_exits_2_with_one_line(capsys, argv):
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
     assert err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_a_parameter_named_x_works_when_the_variable_is_another_name(capsys):
+    # f(k) = k x^2 / 2 with x = 3: on [0, 10] the maximum is at k = 10, f = 45.
+    code, out, err = run(
+        capsys, "solve", "--formula", "1/2*k*x^2", "--variable", "k",
+        "--domain", "0,10", "--set", "x=3", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["x"] == pytest.approx(10.0, rel=1e-12)
+    assert data["value"] == pytest.approx(45.0, rel=1e-12)
+    assert data["params"] == {"x": 3.0}
+
+
+def test_derive_at_a_point_with_a_parameter_named_x(capsys):
+    # f(t) = a x t: f'(t) = a x = 2 * 5 = 10 at every t.
+    code, out, err = run(
+        capsys, "derive", "--formula", "a*x*t", "--variable", "t", "--at", "1",
+        "--set", "a=2", "--set", "x=5", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    point = json.loads(out)["at"][0]
+    assert (point["f"], point["df"], point["d2f"]) == (10.0, 10.0, 0.0)

@@ -1,4 +1,4 @@
-"""The root engine and the global optimum on the corpus in root_corpus.py."""
+"""The root engine and the global optimum on the corpus in scenarios.roots.problems."""
 
 import math
 
