@@ -276,3 +276,19 @@ def test_fit_refuses_a_file_over_one_megabyte(capsys, tmp_path):
         capsys, "fit", "--formula", "a x", "--data", str(path), "--start", "a=1"
     )
     assert code == 2 and "limit is 1 MB" in err
+
+
+def test_fit_with_a_parameter_named_x(tmp_path, capsys):
+    # Least squares by hand: slope Sxy/Sxx = 20.1/10 = 2.01, intercept
+    # 5.04 - 2.01 * 2 = 1.02.
+    data = tmp_path / "line.csv"
+    data.write_text("t,y\n0,1\n1,3.1\n2,4.9\n3,7.2\n4,9\n")
+    code = main(
+        ["fit", "--formula", "x*t + b", "--variable", "t", "--data", str(data),
+         "--start", "x=1,b=0", "--json"]
+    )  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    fitted = json.loads(out)["params"]
+    assert fitted["x"] == pytest.approx(2.01, rel=1e-9)
+    assert fitted["b"] == pytest.approx(1.02, rel=1e-9)
