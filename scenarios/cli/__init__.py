@@ -26,6 +26,55 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(f"{self.prog}: {message}")
 
 
+def _value_options(parser: argparse.ArgumentParser) -> tuple[set[str], set[str]]:
+    """(options that take one value, every option string) of one parser."""
+    takes_value = {
+        option
+        for action in parser._actions  # argparse keeps no public list of them
+        if action.option_strings and action.nargs is None
+        for option in action.option_strings
+    }
+    every = {o for action in parser._actions for o in action.option_strings}
+    return takes_value, every
+
+
+def join_negative_values(
+    parser: argparse.ArgumentParser, argv: Sequence[str]
+) -> list[str]:
+    """``--formula -x^2`` as ``--formula=-x^2``, so a value may start with ``-``.
+
+    argparse takes any token that starts with ``-`` for an option, so a formula
+    or a domain such as ``-3,3`` after its option would be refused. A token
+    that is itself an option of the command is left alone.
+    """
+    argv = list(argv)
+    subparsers = next(
+        (a for a in parser._actions if isinstance(a, argparse._SubParsersAction)),
+        None,
+    )
+    command = next((t for t in argv if not t.startswith("-")), None)
+    if subparsers is None or command not in subparsers.choices:
+        return argv
+    takes_value, every = _value_options(subparsers.choices[command])
+    joined: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        following = argv[i + 1] if i + 1 < len(argv) else None
+        if (
+            token in takes_value
+            and following is not None
+            and following.startswith("-")
+            and following.split("=", 1)[0] not in every
+        ):
+            joined.append(f"{token}={following}")
+            i += 2
+            continue
+        joined.append(token)
+        i += 1
+    return joined
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m scenarios",
@@ -75,7 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _print_what_it_can(sys.stdout)
     _print_what_it_can(sys.stderr)
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        given = sys.argv[1:] if argv is None else argv
+        args = parser.parse_args(join_negative_values(parser, given))
         status = int(args.handler(args) or 0)
         sys.stdout.flush()
         return status

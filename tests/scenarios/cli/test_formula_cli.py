@@ -105,3 +105,47 @@ def test_derive_at_a_point_with_a_parameter_named_x(capsys):
     assert code == 0, err
     point = json.loads(out)["at"][0]
     assert (point["f"], point["df"], point["d2f"]) == (10.0, 10.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--formula", "-x^2+3x", "--domain", "-3,3"],
+        ["--formula=-x^2+3x", "--domain=-3,3"],
+        ["--formula", "-x^2+3x", "--domain=-3,3"],
+    ],
+)
+def test_a_value_may_start_with_a_minus_in_either_form(capsys, argv):
+    # f = -x^2 + 3x: f' = -2x + 3 = 0 at x = 3/2, f = -9/4 + 9/2 = 9/4.
+    code, out, err = run(capsys, "solve", *argv, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["x"] == pytest.approx(1.5, rel=1e-12)
+    assert data["value"] == pytest.approx(2.25, rel=1e-12)
+
+
+def test_a_negative_domain_end_is_the_end_searched(capsys):
+    # -x^2 is lowest at the ends of [-3, 3], both -9; the lower end is reported.
+    code, out, err = run(
+        capsys, "solve", "--formula", "-x^2", "--domain", "-3,3",
+        "--goal", "minimize", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    assert (data["x"], data["value"], data["on_boundary"]) == (-3.0, -9.0, True)
+
+
+def test_derive_takes_a_formula_and_a_point_that_start_with_a_minus(capsys):
+    # f = -x^3: f'(-2) = -3 * 4 = -12.
+    code, out, err = run(
+        capsys, "derive", "--formula", "-x^3", "--at", "-2", "--json"
+    )
+    assert code == 0, err
+    point = json.loads(out)["at"][0]
+    assert (point["x"], point["f"], point["df"]) == (-2.0, 8.0, -12.0)
+
+
+def test_an_option_after_an_option_is_still_a_missing_value(capsys):
+    code, _, err = run(capsys, "solve", "--formula", "--json")
+    assert code == 2
+    assert "--formula: expected one argument" in err
