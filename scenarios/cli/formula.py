@@ -44,7 +44,21 @@ def add_formula_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--domain", metavar="LO,HI", help="ends: numbers or formulas of the parameters"
     )
-    parser.add_argument("--goal", choices=("maximize", "minimize"), default="maximize")
+    parser.add_argument(
+        "--goal",
+        type=_goal,
+        choices=("maximize", "minimize"),
+        default="maximize",
+        help="maximize (or max) / minimize (or min)",
+    )
+
+
+GOAL_ALIASES = {"max": "maximize", "min": "minimize"}
+"""Short goal names the command line accepts beside the full ones."""
+
+
+def _goal(text: str) -> str:
+    return GOAL_ALIASES.get(text.strip().lower(), text.strip().lower())
 
 
 def split_top_level(text: str) -> list[str]:

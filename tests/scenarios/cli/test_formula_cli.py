@@ -149,3 +149,18 @@ def test_an_option_after_an_option_is_still_a_missing_value(capsys):
     code, _, err = run(capsys, "solve", "--formula", "--json")
     assert code == 2
     assert "--formula: expected one argument" in err
+
+
+@pytest.mark.parametrize(
+    ("goal", "x", "value"),
+    [("max", 3.0, 3.0), ("min", 1.0, -1.0), ("MAXIMIZE", 3.0, 3.0)],
+)
+def test_goal_takes_max_and_min_beside_the_full_words(capsys, goal, x, value):
+    # x^2 - 2x on [0, 3]: lowest at x = 1 (f = -1), highest at the end 3 (f = 3).
+    code, out, err = run(
+        capsys, "solve", "--formula", "x^2-2x", "--domain", "0,3",
+        "--goal", goal, "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    assert (data["x"], data["value"]) == pytest.approx((x, value), rel=1e-12)
