@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from scenarios.errors import InputError
 from scenarios.model import Scenario
 
 MINUS = "\u2212"
@@ -93,7 +94,7 @@ def money(value: float, unit: str = "$") -> str:
     """
     parts = _money_parts(unit)
     if parts is None:
-        raise ValueError(f"{unit!r} is not a money unit")
+        raise InputError(f"{unit!r} is not a money unit")
     scale, rest = parts
     value = float(value)
     if not math.isfinite(value):

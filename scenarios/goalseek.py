@@ -10,12 +10,13 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from scenarios.errors import ScenarioError
 from scenarios.model import Scenario
 from scenarios.roots.engine import NotFiniteError, RootResult, find_roots
 from scenarios.solver import domain_of, not_finite
 
 
-class SeekError(ValueError):
+class SeekError(ScenarioError, ValueError):
     """No value in the allowed range reaches the target."""
 
 

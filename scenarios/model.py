@@ -14,13 +14,15 @@ from typing import Any, Literal
 
 import numpy as np
 
+from scenarios.errors import DeclarationError, ScenarioError
+
 Goal = Literal["maximize", "minimize"]
 Number = float | np.ndarray
 Objective = Callable[..., Number]
 DomainFn = Callable[..., tuple[Number, Number]]
 
 
-class ParamError(ValueError):
+class ParamError(ScenarioError, ValueError):
     """A parameter name is unknown, or its value is not a number in its range."""
 
 
@@ -39,9 +41,9 @@ class Param:
 
     def __post_init__(self) -> None:
         if not (self.min <= self.default <= self.max):
-            raise ValueError(f"{self.name}: default {self.default} outside range")
+            raise DeclarationError(f"{self.name}: default {self.default} outside range")
         if self.step <= 0:
-            raise ValueError(f"{self.name}: step must be positive")
+            raise DeclarationError(f"{self.name}: step must be positive")
 
     def validate(self, value: object) -> float:
         """Return ``value`` as a float, or raise ParamError naming the problem."""
@@ -121,17 +123,15 @@ class Scenario:
     tags: tuple[str, ...] = field(default=())
     kinks: Callable[..., Sequence[float]] | None = None
     """``kinks(**params)``: x values where f' jumps (abs, min, max), or None."""
-    extras: Mapping[str, Any] = field(
-        default_factory=dict, compare=False, hash=False
-    )
+    extras: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     """Scenario-specific data for pages (a dataset, a formula spec), by name."""
 
     def __post_init__(self) -> None:
         if self.goal not in ("maximize", "minimize"):
-            raise ValueError(f"{self.id}: goal must be 'maximize' or 'minimize'")
+            raise DeclarationError(f"{self.id}: goal must be 'maximize' or 'minimize'")
         names = [p.name for p in self.params]
         if len(set(names)) != len(names):
-            raise ValueError(f"{self.id}: duplicate parameter names")
+            raise DeclarationError(f"{self.id}: duplicate parameter names")
 
     @property
     def param_names(self) -> tuple[str, ...]:

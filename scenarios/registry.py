@@ -11,6 +11,7 @@ import threading
 from collections import OrderedDict
 
 from scenarios import catalog
+from scenarios.errors import UnknownNameError
 from scenarios.model import Scenario
 
 
@@ -69,4 +70,6 @@ def get(scenario_id: str) -> Scenario:
             _ADOPTED.move_to_end(scenario_id)
             return _ADOPTED[scenario_id]
     known = ", ".join(REGISTRY)
-    raise KeyError(f"unknown scenario {scenario_id!r}; known: {known}") from None
+    raise UnknownNameError(
+        f"unknown scenario {scenario_id!r}; known: {known}"
+    ) from None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from scenarios.errors import InputError, UnknownNameError
 from scenarios.model import Scenario
 from scenarios.solver import solve
 from scenarios.store.cases import Case
@@ -137,7 +138,7 @@ class SummaryReport:
         for r in self.rows:
             if r.key == key:
                 return r
-        raise KeyError(f"no report row {key!r}")
+        raise UnknownNameError(f"no report row {key!r}")
 
 
 INFEASIBLE = "infeasible"
@@ -155,7 +156,7 @@ def summary_report(
     the reason is in ``notices``.
     """
     if not cases:
-        raise ValueError("There are no saved cases to report on.")
+        raise InputError("There are no saved cases to report on.")
     names = tuple(c.name for c in cases)
     if base is None:
         base = names[0]

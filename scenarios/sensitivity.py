@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scenarios.errors import InputError
 from scenarios.model import Scenario
 from scenarios.solver import solve, solve_grid
 
@@ -46,9 +47,9 @@ def reason_texts(scenario: Scenario) -> dict[int, str]:
 
 def _check_points(points: int, most: int, what: str) -> int:
     if isinstance(points, bool) or not isinstance(points, int | np.integer):
-        raise ValueError(f"{what} must be a whole number, not {points!r}")
+        raise InputError(f"{what} must be a whole number, not {points!r}")
     if not 2 <= points <= most:
-        raise ValueError(f"{what} must be between 2 and {most}, not {points}")
+        raise InputError(f"{what} must be between 2 and {most}, not {points}")
     return int(points)
 
 
@@ -165,7 +166,7 @@ def two_way(
     must be 2 to 300. The whole grid is one :func:`solve_grid` call.
     """
     if x_param == y_param:
-        raise ValueError("Pick two different parameters for a two-way grid.")
+        raise InputError("Pick two different parameters for a two-way grid.")
     nx, ny = (points, points) if isinstance(points, int | np.integer) else points
     nx = _check_points(nx, MAX_GRID, "The grid size")
     ny = _check_points(ny, MAX_GRID, "The grid size")
@@ -258,7 +259,7 @@ def tornado(
     current parameter set must be feasible (otherwise DomainError).
     """
     if not (math.isfinite(fraction) and fraction > 0):
-        raise ValueError(f"The tornado step must be positive, not {fraction!r}")
+        raise InputError(f"The tornado step must be positive, not {fraction!r}")
     base = solve(scenario, params)
     p = base.params
     bars = []

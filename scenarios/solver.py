@@ -27,6 +27,7 @@ from typing import Literal
 import numpy as np
 from scipy.optimize import elementwise
 
+from scenarios.errors import ScenarioError
 from scenarios.model import Number, Scenario
 from scenarios.roots.engine import (
     BUDGET,
@@ -55,7 +56,7 @@ Kind = Literal["maximum", "minimum", "inflection", "kink"]
 KIND_CODES: dict[int, Kind] = {1: "maximum", -1: "minimum", 0: "inflection"}
 
 
-class DomainError(ValueError):
+class DomainError(ScenarioError, ValueError):
     """The problem has no feasible x, or f / f' is not finite there.
 
     ``params`` names the parameters involved, so a page can point at them.

@@ -253,8 +253,6 @@ SCENARIO = Scenario(
     order=95,
     tags=("machine learning",),
     extras={
-        "neuron": NeuronExtras(
-            SATURATED_BELOW, neuron_points, sigmoid, saturation_edge
-        )
+        "neuron": NeuronExtras(SATURATED_BELOW, neuron_points, sigmoid, saturation_edge)
     },
 )

@@ -9,11 +9,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from scenarios import formatting
+from scenarios.errors import ScenarioError
 from scenarios.model import Scenario
 from scenarios.registry import get
 
 
-class CliError(Exception):
+class CliError(ScenarioError):
     """Bad command-line input; main() prints it as one line and exits 2."""
 
 

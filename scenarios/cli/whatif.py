@@ -277,11 +277,7 @@ def run_cases_list(args: argparse.Namespace) -> int:
     except StorageError as exc:
         raise CliError(str(exc)) from None
     if args.json:
-        print_json(
-            {
-                "cases": [_case_json(c) for c in cases]
-            }
-        )
+        print_json({"cases": [_case_json(c) for c in cases]})
         return 0
     if not cases:
         print("no saved cases")

@@ -20,6 +20,8 @@ from pathlib import PurePath
 
 import numpy as np
 
+from scenarios.errors import ScenarioError
+
 MAX_UPLOAD_BYTES = 1024 * 1024
 """Largest CSV file accepted: 1 MB."""
 
@@ -30,7 +32,7 @@ PRICE_WORDS = ("price", "fare", "p")
 UNITS_WORDS = ("units", "unit", "units sold", "sold", "quantity", "qty", "q", "rides")
 
 
-class DemandDataError(ValueError):
+class DemandDataError(ScenarioError, ValueError):
     """The sales data cannot be used at all (too big, not CSV, no usable rows)."""
 
 

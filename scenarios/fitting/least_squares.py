@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import least_squares
 
+from scenarios.errors import ScenarioError
+
 Model = Callable[[np.ndarray, np.ndarray], np.ndarray]
 """``model(x, theta) -> y``: predictions for every x at parameter vector theta."""
 
@@ -36,7 +38,7 @@ MAX_ROWS = 200_000
 """Most rows a fit accepts (a 1 MB CSV holds fewer)."""
 
 
-class FitError(ValueError):
+class FitError(ScenarioError, ValueError):
     """The data or the parameters cannot be fitted; the message is one sentence."""
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from scenarios.errors import UnknownNameError
 from scenarios.formula.build import FormulaSpec
 from scenarios.model import Goal
 from scenarios.registry import REGISTRY
@@ -115,4 +116,4 @@ def example(key: str) -> Example:
         if item.key == key:
             return item
     known = ", ".join(e.key for e in (*LESSON_EXAMPLES, *catalog_templates()))
-    raise KeyError(f"unknown example {key!r}; known: {known}")
+    raise UnknownNameError(f"unknown example {key!r}; known: {known}")

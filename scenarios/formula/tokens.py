@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import sympy
 
+from scenarios.errors import ScenarioError
+
 MAX_LENGTH = 500
 """Longest formula accepted, in characters."""
 
@@ -43,7 +45,7 @@ MAX_DECIMAL_EXPONENT = 300
 """Largest power of ten a number may be written with (``1e300``)."""
 
 
-class FormulaError(ValueError):
+class FormulaError(ScenarioError, ValueError):
     """A formula that cannot be used, with one sentence saying why.
 
     ``position`` is the 0-based index of the offending character in the text

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from scenarios.errors import InputError
 from scenarios.model import Scenario
 from scenarios.solver import domain_of
 
@@ -27,9 +28,9 @@ def scalar(fn, x: float, p: Mapping[str, float]) -> float:
 def require_in_domain(what: str, x: float, lo: float, hi: float) -> float:
     x = float(x)
     if not math.isfinite(x):
-        raise ValueError(f"{what} must be a finite number, not {x!r}")
+        raise InputError(f"{what} must be a finite number, not {x!r}")
     if not lo <= x <= hi:
-        raise ValueError(f"{what} = {x:g} is outside the range {lo:g} to {hi:g}")
+        raise InputError(f"{what} = {x:g} is outside the range {lo:g} to {hi:g}")
     return x
 
 

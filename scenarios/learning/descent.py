@@ -10,6 +10,7 @@ from typing import Literal
 
 import numpy as np
 
+from scenarios.errors import InputError
 from scenarios.learning._common import (
     EPS,
     require_in_domain,
@@ -95,7 +96,7 @@ class Descent:
     def move(self, step: int) -> float:
         """How far update number ``step`` (1 or more) moved x, with its sign."""
         if not 1 <= step <= self.iterations:
-            raise ValueError(f"step must be from 1 to {self.iterations}")
+            raise InputError(f"step must be from 1 to {self.iterations}")
         return self.steps[step].x - self.steps[step - 1].x
 
 
@@ -133,14 +134,14 @@ def descend(
     start = require_in_domain("start", start, lo, hi)
     rate = float(learning_rate)
     if not (math.isfinite(rate) and rate > 0):
-        raise ValueError(f"learning rate must be a positive number, not {rate!r}")
+        raise InputError(f"learning rate must be a positive number, not {rate!r}")
     if isinstance(max_steps, bool) or int(max_steps) != max_steps:
-        raise ValueError(f"max steps must be a whole number, not {max_steps!r}")
+        raise InputError(f"max steps must be a whole number, not {max_steps!r}")
     max_steps = int(max_steps)
     if not 1 <= max_steps <= MAX_STEPS_LIMIT:
-        raise ValueError(f"max steps must be from 1 to {MAX_STEPS_LIMIT:,}")
+        raise InputError(f"max steps must be from 1 to {MAX_STEPS_LIMIT:,}")
     if not (math.isfinite(tolerance) and tolerance > 0):
-        raise ValueError(f"tolerance must be a positive number, not {tolerance!r}")
+        raise InputError(f"tolerance must be a positive number, not {tolerance!r}")
     x_tol = tolerance * (hi - lo)
     g_tol = tolerance * typical_slope(scenario, p, lo, hi)
     sign = 1.0 if scenario.goal == "maximize" else -1.0
@@ -149,7 +150,7 @@ def descend(
     value = scalar(scenario.f, x, p)
     slope = scalar(scenario.df, x, p)
     if not (math.isfinite(value) and math.isfinite(slope)):
-        raise ValueError(f"f or f' is not a finite number at the start x = {x:g}")
+        raise InputError(f"f or f' is not a finite number at the start x = {x:g}")
     path = [DescentStep(0, x, value, slope)]
     status: Status = "max_steps"
     reason: Reason = "budget"
@@ -230,7 +231,7 @@ DESCENT_PRESETS: dict[str, DescentSettings] = {
 def nice_floor(value: float) -> float:
     """The largest of 1, 2, 5 times a power of ten that is at most ``value``."""
     if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"nice_floor needs a positive number, not {value!r}")
+        raise InputError(f"nice_floor needs a positive number, not {value!r}")
     power = 10.0 ** math.floor(math.log10(value))
     for mantissa in (5.0, 2.0, 1.0):
         if mantissa * power <= value * (1 + 1e-12):
@@ -323,7 +324,7 @@ class RateFinder:
 def rate_grid(low: float, high: float) -> tuple[float, ...]:
     """1, 2, 5 times powers of ten from ``low`` to ``high`` (both included if nice)."""
     if not (0 < low <= high and math.isfinite(high)):
-        raise ValueError("the rate range must run from a positive low to a higher high")
+        raise InputError("the rate range must run from a positive low to a higher high")
     rates = []
     power = 10.0 ** math.floor(math.log10(low))
     while power <= high * 10:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scenarios.curvature import third_derivative
+from scenarios.errors import InputError
 from scenarios.learning._common import (
     EPS,
     require_in_domain,
@@ -83,7 +84,7 @@ def secant_slopes(
     for step in steps if steps is not None else secant_steps(lo, hi):
         size = abs(float(step))
         if not size > 0:
-            raise ValueError(f"secant steps must be positive, not {step!r}")
+            raise InputError(f"secant steps must be positive, not {step!r}")
         h = size if x + size <= hi or x - size < lo else -size
         other = x + h
         value_other = scalar(scenario.f, other, p)
@@ -180,7 +181,7 @@ def step_size_study(
     x = require_in_domain("x", x, lo, hi)
     hs = np.asarray(step_grid() if steps is None else steps, dtype=float)
     if hs.ndim != 1 or hs.size == 0 or not np.all(hs > 0):
-        raise ValueError("steps must be a non-empty list of positive numbers")
+        raise InputError("steps must be a non-empty list of positive numbers")
     with np.errstate(all="ignore"):
         up = np.asarray(scenario.f(x + hs, **p), dtype=float)
         down = np.asarray(scenario.f(x - hs, **p), dtype=float)
@@ -275,7 +276,7 @@ def gradient_check(
 ) -> GradientCheck:
     """Compare f'(x) with (f(x+h) - f(x-h)) / (2h), h = ∛ε · max(|x|, 1)."""
     if not (math.isfinite(tolerance) and tolerance > 0):
-        raise ValueError(f"tolerance must be a positive number, not {tolerance!r}")
+        raise InputError(f"tolerance must be a positive number, not {tolerance!r}")
     p, (lo, hi) = resolve(scenario, params)
     x = require_in_domain("x", x, lo, hi)
     h = EPS ** (1 / 3) * max(abs(x), 1.0)

@@ -36,6 +36,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from scenarios.errors import InputError
 from scenarios.roots.chebyshev import (
     CHECK_POINTS,
     CHECK_TOL,
@@ -324,9 +325,7 @@ def _with_exact_ends(result: RootResult) -> RootResult:
     extra = [
         x
         for x, v in zip((result.lo, result.hi), result.ends, strict=True)
-        if v == 0.0
-        and x not in roots
-        and not any(a <= x <= b for a, b in result.flat)
+        if v == 0.0 and x not in roots and not any(a <= x <= b for a, b in result.flat)
     ]
     if not extra:
         return result
@@ -353,7 +352,7 @@ def _with_exact_ends(result: RootResult) -> RootResult:
 def _find_roots(g: Fn, lo: float, hi: float, dg: Fn | None, budget: int) -> RootResult:
     lo, hi = float(lo), float(hi)
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise ValueError(f"need finite lo < hi, got [{lo}, {hi}]")
+        raise InputError(f"need finite lo < hi, got [{lo}, {hi}]")
     half, mid = 0.5 * (hi - lo), 0.5 * (lo + hi)
     n0 = SIZES[0]
     xs = first_unit() * half

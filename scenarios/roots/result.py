@@ -6,10 +6,12 @@ import math
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from scenarios.errors import ScenarioError
+
 T = TypeVar("T")
 
 
-class NotFiniteError(ValueError):
+class NotFiniteError(ScenarioError, ValueError):
     """g returned NaN or an infinity at a sample point."""
 
 

@@ -132,8 +132,7 @@ def _row_to_case(row: Row) -> Case:
 
 def _case_exists(name: str) -> DuplicateCaseError:
     return DuplicateCaseError(
-        f"A case called {name!r} already exists for this scenario; "
-        "choose another name."
+        f"A case called {name!r} already exists for this scenario; choose another name."
     )
 
 
@@ -306,4 +305,3 @@ def rename_model(old: str, new: str) -> SavedModel:
 def delete_model(name: str) -> None:
     """``CaseStore().delete_model`` on the configured database."""
     CaseStore().delete_model(name)
-

@@ -26,6 +26,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from scenarios.errors import ScenarioError
 from scenarios.store import database
 from scenarios.store.database import BUSY_TIMEOUT_SECONDS, DB_ENV_VAR, DEFAULT_DB_PATH
 
@@ -33,7 +34,7 @@ MAX_NAME_LENGTH = 120
 """Longest case or model name accepted, in characters."""
 
 
-class StorageError(Exception):
+class StorageError(ScenarioError):
     """Saved work cannot be read or written; the message is one plain sentence."""
 
 

@@ -38,6 +38,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
+from scenarios.errors import InputError
+
 URL_ENV_VAR = "SCENARIOS_DATABASE_URL"
 """Environment variable holding a SQLAlchemy database URL for saved work."""
 
@@ -128,7 +130,7 @@ def parse_url(text_url: str) -> URL:
     try:
         return make_url(text_url)
     except ArgumentError:
-        raise ValueError(
+        raise InputError(
             f"{URL_ENV_VAR} is not a database URL; write it like "
             "postgresql+psycopg://user@host/db or sqlite:///path/cases.sqlite3."
         ) from None
@@ -193,9 +195,7 @@ def _make_engine(url: URL, timeout: float) -> Engine:
 def _sqlite_engine(url: URL, timeout: float) -> Engine:
     # A connection per use, as the first store had: nothing is held between
     # reruns, and a file replaced on disk is seen at once.
-    engine = create_engine(
-        url, poolclass=NullPool, connect_args={"timeout": timeout}
-    )
+    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": timeout})
     busy_ms = int(timeout * 1000)
 
     @event.listens_for(engine, "connect")

@@ -91,7 +91,6 @@ _M = database.models.c
 class ModelStore(StoreBase):
     """Saved own models, on the connections of StoreBase."""
 
-
     def list_models(self) -> list[SavedModel]:
         """Every saved model, in order of saving."""
         query = select(database.models).order_by(_M.id)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scenarios.errors import UnknownNameError
 from scenarios.fitting.demand.pricing import (
     PriceOptimum,
     optimal_price,
@@ -259,7 +260,7 @@ class DemandComparison:
         for fit in self.fits:
             if fit.model == model_name:
                 return fit
-        raise KeyError(model_name)
+        raise UnknownNameError(model_name)
 
     def delta(self, model_name: str) -> float:
         """How far ``model_name``'s criterion lies above the best one's."""

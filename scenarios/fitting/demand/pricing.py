@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scenarios.errors import InputError
 from scenarios.fitting.demand.shapes import DEMAND_FLOOR, MODELS, model
 from scenarios.model import Scenario, Variable
 from scenarios.solver import solve
@@ -85,7 +86,7 @@ def profit_scenario(
     c = float(unit_cost)
     reason = _no_optimum(model_name, params, c)
     if reason is not None:
-        raise ValueError(reason)
+        raise InputError(reason)
     if model_name == "linear":
         a, b = params["A"], params["b"]
 

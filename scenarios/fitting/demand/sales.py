@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scenarios.errors import InputError
 from scenarios.fitting.data import (
     CSV_SUFFIXES,
     MAX_UPLOAD_BYTES,
@@ -213,7 +214,7 @@ def fit_to_params(scenario: Scenario | str, fit: DemandFit) -> FitParams:
     target = FIT_TARGETS.get(scenario.id)
     if target is None:
         known = ", ".join(FIT_TARGETS)
-        raise ValueError(f"{scenario.id} has no demand to fit; only {known} do.")
+        raise InputError(f"{scenario.id} has no demand to fit; only {known} do.")
     if not fit.usable:
         reason = (
             "it needs at least two different prices"

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scenarios.errors import InputError
+
 DEMAND_FLOOR = 1e-3
 """The price search ends where demand falls below this share of demand at cost."""
 
@@ -123,4 +125,4 @@ def model(name: str) -> DemandModel:
         return MODELS[name]
     except KeyError:
         known = ", ".join(MODEL_NAMES)
-        raise ValueError(f"unknown demand model {name!r}; known: {known}") from None
+        raise InputError(f"unknown demand model {name!r}; known: {known}") from None
