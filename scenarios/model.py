@@ -17,6 +17,10 @@ import numpy as np
 from scenarios.errors import DeclarationError, ScenarioError
 
 Goal = Literal["maximize", "minimize"]
+
+SHOWCASE = "showcase"
+"""The tag of the scenarios pages open with: the compare page's first choice,
+and (the first of them that declares a formula) the own-model page's start."""
 Number = float | np.ndarray
 Objective = Callable[..., Number]
 DomainFn = Callable[..., tuple[Number, Number]]
@@ -89,6 +93,60 @@ class Derived:
 
 
 @dataclass(frozen=True)
+class FormulaText:
+    """The objective as a formula a person would type, in the parser's syntax.
+
+    It feeds the step-by-step derivation and the own-model template "start from
+    this scenario". ``domain`` gives the ends as formula text in the formula's
+    own symbols; ``names`` maps each formula symbol to the scenario parameter
+    it stands for (``{"c": "unit_cost"}``).
+    """
+
+    text: str
+    variable: str
+    domain: tuple[str, str]
+    names: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class FitTarget:
+    """Which parameters a demand fit sets, for a pricing scenario.
+
+    ``fixed`` are parameters the fit pins (uber_surge's demand multiplier is 1,
+    so base rides are the fitted intercept as it stands). ``cost_param`` is
+    the unit cost [$] that prices every fitted demand shape.
+    """
+
+    intercept_param: str
+    slope_param: str
+    fixed: tuple[tuple[str, float], ...] = ()
+    cost_param: str = ""
+
+
+@dataclass(frozen=True)
+class GrowthFigures:
+    """Growth figures for a scenario with no interior optimum.
+
+    ``rate_param`` is the parameter solved for "doubles within N";
+    ``within_default`` is N at first; ``percent`` shows that rate as a
+    percentage as well.
+    """
+
+    rate_param: str
+    within_default: float = 10.0
+    percent: bool = True
+
+
+@dataclass(frozen=True)
+class DescentSettings:
+    """Starting point, learning rate and step budget for a scenario's descent."""
+
+    start: float
+    learning_rate: float
+    steps: int
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A one-variable optimisation problem with its analytic derivatives.
 
@@ -123,6 +181,15 @@ class Scenario:
     tags: tuple[str, ...] = field(default=())
     kinks: Callable[..., Sequence[float]] | None = None
     """``kinks(**params)``: x values where f' jumps (abs, min, max), or None."""
+    formula: FormulaText | None = None
+    """The objective as typed text, for steps and templates; None for a sum
+    over stored data (the single neuron)."""
+    demand_fit: FitTarget | None = None
+    """Set for a pricing scenario whose demand line a sales fit can set."""
+    growth: GrowthFigures | None = None
+    """Set for a growth scenario: the page adds doubling figures."""
+    descent: DescentSettings | None = None
+    """The lesson's own gradient-descent run, where it gives one."""
     extras: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     """Scenario-specific data for pages (a dataset, a formula spec), by name."""
 
@@ -132,6 +199,25 @@ class Scenario:
         names = [p.name for p in self.params]
         if len(set(names)) != len(names):
             raise DeclarationError(f"{self.id}: duplicate parameter names")
+        unknown = sorted(set(self._declared_params()) - set(names))
+        if unknown:
+            raise DeclarationError(
+                f"{self.id}: declarations name unknown parameters: "
+                + ", ".join(unknown)
+            )
+
+    def _declared_params(self) -> list[str]:
+        """Parameter names the formula, demand-fit and growth declarations use."""
+        used: list[str] = []
+        if self.formula is not None:
+            used += self.formula.names.values()
+        if self.demand_fit is not None:
+            t = self.demand_fit
+            used += [t.intercept_param, t.slope_param, t.cost_param]
+            used += [name for name, _ in t.fixed]
+        if self.growth is not None:
+            used.append(self.growth.rate_param)
+        return [name for name in used if name]
 
     @property
     def param_names(self) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ import threading
 from collections import OrderedDict
 
 from scenarios import catalog
-from scenarios.errors import UnknownNameError
+from scenarios.errors import DeclarationError, InputError, UnknownNameError
 from scenarios.model import Scenario
 
 
@@ -24,7 +24,9 @@ def discover() -> dict[str, Scenario]:
         if not isinstance(scenario, Scenario):
             continue
         if scenario.id in found:
-            raise ValueError(f"two catalog modules declare the id {scenario.id!r}")
+            raise DeclarationError(
+                f"two catalog modules declare the id {scenario.id!r}"
+            )
         found[scenario.id] = scenario
     return dict(sorted(found.items(), key=lambda item: (item[1].order, item[0])))
 
@@ -47,7 +49,7 @@ def adopt(scenario: Scenario) -> Scenario:
     not be taken.
     """
     if scenario.id in REGISTRY:
-        raise ValueError(f"{scenario.id!r} is a catalog scenario's id")
+        raise InputError(f"{scenario.id!r} is a catalog scenario's id")
     with _ADOPTED_LOCK:
         _ADOPTED[scenario.id] = scenario
         _ADOPTED.move_to_end(scenario.id)

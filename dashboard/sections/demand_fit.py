@@ -127,9 +127,9 @@ def render_demand_fit(
     the demand sliders (linear) or opens the profit model on the own-model
     page (the other shapes).
     """
-    if not sales.supports_demand_fit(scenario.id):
+    if scenario.demand_fit is None:
         return
-    target = sales.FIT_TARGETS[scenario.id]
+    target = scenario.demand_fit
     st.subheader("Fit demand from your sales data")
     show_applied("The demand sliders now hold the fitted line.")
     units_name = scenario.param(target.intercept_param).unit or "units"

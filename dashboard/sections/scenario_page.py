@@ -191,29 +191,12 @@ def headline(scenario: Scenario, params: dict[str, float], solution: Solution | 
         st.warning(_boundary_message(scenario, solution), icon=":material/start:")
 
 
-@dataclass(frozen=True)
-class GrowthSpec:
-    """Growth figures for a scenario with no interior optimum.
-
-    ``rate_param`` is the parameter solved for "doubles within N";
-    ``percent`` shows that rate as a percentage as well.
-    """
-
-    rate_param: str
-    within_default: float = 10.0
-    percent: bool = True
-
-
-GROWTH: dict[str, GrowthSpec] = {"compound_growth": GrowthSpec("annual_rate")}
-"""Scenarios that get the growth figures; the only scenario-specific table."""
-
-
 @own_rerun
 def growth_section(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ):
     """Rate of change at the user's x, doubling point, and rate to double in N."""
-    spec = GROWTH.get(scenario.id)
+    spec = scenario.growth
     if spec is None or solution is None:
         return
     var = scenario.variable

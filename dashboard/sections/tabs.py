@@ -304,9 +304,5 @@ def save_case_section(
 def has_fit(scenario: Scenario) -> bool:
     """True when the scenario has something to fit: demand data or a curve."""
     from scenarios.fitting import least_squares as fitting
-    from scenarios.fitting.demand import sales as demand_fit
 
-    return (
-        demand_fit.supports_demand_fit(scenario.id)
-        or fitting.data_fit_of(scenario) is not None
-    )
+    return scenario.demand_fit is not None or fitting.data_fit_of(scenario) is not None

@@ -19,11 +19,11 @@ from dashboard.sections import own_model_state
 from dashboard.sections.tool_controls import Items, parameter_inputs, solved
 from scenarios import Scenario
 from scenarios.learning import unit_curve
+from scenarios.model import SHOWCASE
 
 PREFIX = "cmp"
 SCENARIOS_KEY = f"{PREFIX}_scenarios"
 NORMALISE_KEY = f"{PREFIX}_normalise"
-DEFAULT_CHOICE = ("headphone_pricing", "recommendation_tuning")
 MIN_CHOICES, MAX_CHOICES = 2, 4
 
 ROWS = (
@@ -40,7 +40,8 @@ ROWS = (
 
 def _chosen() -> list[str]:
     known = own_model_state.with_own_model(list(scenarios.REGISTRY))
-    defaults = [sid for sid in DEFAULT_CHOICE if sid in known][:MAX_CHOICES]
+    showcase = [sid for sid, sc in scenarios.REGISTRY.items() if SHOWCASE in sc.tags]
+    defaults = [sid for sid in showcase if sid in known][:MAX_CHOICES]
     chosen = st.multiselect(
         "Scenarios to compare (two to four)",
         known,

@@ -43,8 +43,6 @@ PREFIX = "lab"
 # --- cached engine calls (plain keys only) -------------------------------------
 
 
-
-
 @st.cache_data(max_entries=512, show_spinner=False)
 def _secants(scenario_id: str, items: Items, x: float) -> SecantTable:
     return secant_slopes(scenarios.get(scenario_id), x, dict(items))
@@ -61,20 +59,6 @@ def _check(scenario_id: str, items: Items, x: float, tolerance: float) -> Gradie
 
 
 # --- widgets shared by the lab pages ---------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _tiny(value: float) -> str:
@@ -271,8 +255,6 @@ def _gradient_check_section(scenario: Scenario, items: Items, x: float) -> None:
         "Near an optimum f′ is almost 0, and dividing rounding noise by almost 0 "
         "would fail a correct derivative; the typical slope prevents that."
     )
-
-
 
 
 # --- the page ----------------------------------------------------------------------

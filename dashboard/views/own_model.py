@@ -45,17 +45,23 @@ from scenarios.formula.build import (
 )
 from scenarios.formula.examples import LESSON_EXAMPLES, Example, catalog_templates
 from scenarios.formula.parse import KNOWN_FUNCTIONS_TEXT
+from scenarios.model import SHOWCASE
 
 _ARRIVED = "_own_model.arrived"
 _LAST_ID = "_own_model.last_id"
 
 GOALS = ("maximize", "minimize")
 _RESERVED_PREFIXES = ("om_", "cmp_", "lab_", "gd_", "whatif_")
-START = "headphone_pricing"
-"""The model a first visit opens with: the lesson's own pricing problem."""
 
 
 # --- model state --------------------------------------------------------------
+
+
+def start_template() -> Example:
+    """The model a first visit opens with: the first showcase scenario's formula."""
+    templates = catalog_templates()
+    showcase = [e for e in templates if SHOWCASE in scenarios.get(e.key).tags]
+    return (showcase or list(templates))[0]
 
 
 def load_example(item: Example) -> None:
@@ -69,8 +75,7 @@ def _arrive() -> None:
         return
     st.session_state[_ARRIVED] = True
     if FORMULA_KEY not in st.query_params:
-        start = next(e for e in catalog_templates() if e.key == START)
-        load_example(start)
+        load_example(start_template())
         return
     # A shared link: its defaults and ranges, then any slider value the link
     # gives for a parameter without a default, so every value fits its range.

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from scenarios.model import Param, Reference, Scenario, Variable
+from scenarios.model import FormulaText, Param, Reference, Scenario, Variable
 from scenarios.shapes import quadratic, quadratic_curvature, quadratic_slope
 
 
@@ -80,6 +80,12 @@ SCENARIO = Scenario(
         "above it the squared term takes over (C' > 0). C'(x) = 0 at x* = s/(2q): "
         "$5,000 at the lesson's numbers, with a cost of 75. C'' = 2q > 0, "
         "so the curve is a bowl and x* is its bottom."
+    ),
+    formula=FormulaText(
+        "q x^2 - s x + F",
+        "x",
+        ("0", "20"),
+        {"q": "quadratic_cost", "s": "linear_saving", "F": "fixed_cost"},
     ),
     order=60,
 )

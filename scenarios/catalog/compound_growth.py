@@ -6,7 +6,15 @@ what is interesting is the rate r V(t) at which it grows, and goal seek.
 
 import numpy as np
 
-from scenarios.model import Derived, Param, Reference, Scenario, Variable
+from scenarios.model import (
+    Derived,
+    FormulaText,
+    GrowthFigures,
+    Param,
+    Reference,
+    Scenario,
+    Variable,
+)
 
 
 def value(years, principal, annual_rate, horizon):
@@ -86,5 +94,12 @@ SCENARIO = Scenario(
         "V(t) = 2P gives the doubling time ln 2 / r (13.9 years at 5%), and "
         "solving for r instead gives the rate that doubles money in t years."
     ),
+    formula=FormulaText(
+        "P e^(r t)",
+        "t",
+        ("0", "T"),
+        {"P": "principal", "r": "annual_rate", "T": "horizon"},
+    ),
+    growth=GrowthFigures("annual_rate"),
     order=50,
 )

@@ -6,7 +6,7 @@ gallon is ``s / (d s² + i)``, which peaks at ``s = sqrt(i / d)``.
 
 import numpy as np
 
-from scenarios.model import Derived, Param, Reference, Scenario, Variable
+from scenarios.model import Derived, FormulaText, Param, Reference, Scenario, Variable
 
 
 def mpg(speed, drag_coefficient, idle_burn, trip_miles, fuel_price):
@@ -121,6 +121,12 @@ SCENARIO = Scenario(
         "once drag dominates. By the quotient rule E'(s) is zero when the idle "
         "burn equals the drag burn, i = d s², so s* = √(i/d): about 44.7 mph at "
         "the lesson's numbers, giving 11.2 mpg. E'' is negative there."
+    ),
+    formula=FormulaText(
+        "s/(d s^2 + i)",
+        "s",
+        ("5", "120"),
+        {"d": "drag_coefficient", "i": "idle_burn"},
     ),
     order=40,
 )

@@ -4,7 +4,16 @@ Customers fall linearly with price, ``a - b*p`` pairs a month, so profit is a
 downward parabola in price with its peak at ``(a/b + c) / 2``.
 """
 
-from scenarios.model import Derived, Param, Reference, Scenario, Variable
+from scenarios.model import (
+    SHOWCASE,
+    Derived,
+    FitTarget,
+    FormulaText,
+    Param,
+    Reference,
+    Scenario,
+    Variable,
+)
 from scenarios.shapes import (
     linear_demand,
     pricing_domain,
@@ -112,5 +121,13 @@ SCENARIO = Scenario(
         "unit cost and the price at which demand dies out. P'' = -2b is negative "
         "for any price, so that balance point is the peak."
     ),
+    formula=FormulaText(
+        "(p - c)(a - b p)",
+        "p",
+        ("c", "a/b"),
+        {"c": "unit_cost", "a": "demand_intercept", "b": "demand_slope"},
+    ),
+    demand_fit=FitTarget("demand_intercept", "demand_slope", cost_param="unit_cost"),
+    tags=(SHOWCASE,),
     order=10,
 )

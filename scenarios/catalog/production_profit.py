@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from scenarios.model import Param, Reference, Scenario, Variable
+from scenarios.model import FormulaText, Param, Reference, Scenario, Variable
 from scenarios.shapes import quadratic, quadratic_curvature, quadratic_slope
 
 
@@ -79,6 +79,12 @@ SCENARIO = Scenario(
         "Marginal profit m - 2qx starts at the unit margin and shrinks as output "
         "grows. It reaches zero at x* = m/(2q), 10 thousand units at the lesson's "
         "numbers, for a profit of 100. P'' = -2q < 0, so that is the top."
+    ),
+    formula=FormulaText(
+        "-q x^2 + m x - F",
+        "x",
+        ("0", "30"),
+        {"q": "curvature", "m": "unit_margin", "F": "fixed_cost"},
     ),
     order=70,
 )

@@ -2,7 +2,15 @@
 
 import numpy as np
 
-from scenarios.model import Param, Reference, Scenario, Variable
+from scenarios.model import (
+    SHOWCASE,
+    DescentSettings,
+    FormulaText,
+    Param,
+    Reference,
+    Scenario,
+    Variable,
+)
 
 
 def error(alpha, best_alpha, floor_error):
@@ -70,5 +78,14 @@ SCENARIO = Scenario(
         "descent in one dimension. E'' = 2 > 0, so α* = α0 = 0.8 is the minimum, "
         "with the floor error 0.1 left over."
     ),
+    formula=FormulaText(
+        "(alpha - alpha0)^2 + e0",
+        "alpha",
+        ("0", "2"),
+        {"alpha0": "best_alpha", "e0": "floor_error"},
+    ),
+    # The lesson's own run: alpha from 0.2 at rate 0.1 for ten steps.
+    descent=DescentSettings(0.2, 0.1, 10),
+    tags=(SHOWCASE,),
     order=90,
 )

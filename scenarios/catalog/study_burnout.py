@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from scenarios.model import Param, Reference, Scenario, Variable
+from scenarios.model import FormulaText, Param, Reference, Scenario, Variable
 from scenarios.shapes import quadratic, quadratic_curvature, quadratic_slope
 
 
@@ -79,6 +79,12 @@ SCENARIO = Scenario(
         "Each daily hour adds g points but burnout grows with the square of the "
         "hours. S'(h) = 0 at h* = g/(2q): 6 hours a day at the lesson's numbers, "
         "for a score of 56. Before that S' > 0, after it S' < 0, and S'' < 0."
+    ),
+    formula=FormulaText(
+        "-q h^2 + g h + s0",
+        "h",
+        ("0", "15"),
+        {"q": "curvature", "g": "gain", "s0": "base_score"},
     ),
     order=80,
 )

@@ -7,7 +7,7 @@ hour, so the net score peaks where the marginal gain ``S k e^(-k h)`` falls to c
 import numpy as np
 
 from scenarios.fitting.least_squares import DataFit
-from scenarios.model import Param, Reference, Scenario, Variable
+from scenarios.model import FormulaText, Param, Reference, Scenario, Variable
 
 
 def net_score(hours, max_score, learning_speed, fatigue_cost):
@@ -84,6 +84,12 @@ SCENARIO = Scenario(
         "fatigue cost c, so the best time solves S k e^{-kh} = c, that is "
         "h* = ln(S k / c) / k (about 9.03 hours at the lesson's numbers). "
         "The second derivative is negative everywhere, so this is a maximum."
+    ),
+    formula=FormulaText(
+        "S(1 - e^(-k h)) - c h",
+        "h",
+        ("0", "24"),
+        {"S": "max_score", "k": "learning_speed", "c": "fatigue_cost"},
     ),
     order=30,
     extras={

@@ -4,7 +4,7 @@ Rides requested fall linearly with fare, ``m*a - b*p``; each ride costs c to
 serve, so profit is ``(p - c)(m a - b p)``, peaking at ``(m a / b + c) / 2``.
 """
 
-from scenarios.model import Derived, Param, Scenario, Variable
+from scenarios.model import Derived, FitTarget, FormulaText, Param, Scenario, Variable
 from scenarios.shapes import (
     linear_demand,
     pricing_domain,
@@ -149,6 +149,23 @@ SCENARIO = Scenario(
         "the demand-vanishing fare out by a factor of two, so the best fare "
         "roughly doubles too, from $101 to $201 at the lesson's numbers. "
         "Π'' = -2b < 0 confirms a peak."
+    ),
+    formula=FormulaText(
+        "(p - c)(m a - b p)",
+        "p",
+        ("c", "m a / b"),
+        {
+            "c": "cost_per_ride",
+            "m": "demand_multiplier",
+            "a": "base_rides",
+            "b": "price_sensitivity",
+        },
+    ),
+    demand_fit=FitTarget(
+        "base_rides",
+        "price_sensitivity",
+        (("demand_multiplier", 1.0),),
+        cost_param="cost_per_ride",
     ),
     order=20,
 )

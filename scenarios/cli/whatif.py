@@ -23,7 +23,7 @@ from scenarios.cli.common import (
     with_unit,
 )
 from scenarios.fitting.demand.sales import (
-    FIT_TARGETS,
+    demand_fit_ids,
     fit_demand,
     fit_to_params,
     parse_pairs,
@@ -78,7 +78,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--scenario",
         metavar="ID",
-        help=f"also print the slider values for {' or '.join(FIT_TARGETS)}",
+        help=f"also print the slider values for {' or '.join(demand_fit_ids())}",
     )
     fitting.add_model_options(p)
     add_json_option(p)

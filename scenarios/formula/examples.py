@@ -59,52 +59,29 @@ LESSON_EXAMPLES: tuple[Example, ...] = (
 )  # fmt: skip
 """The lesson's worked examples, one click each on the "Your own model" page."""
 
-_TEMPLATES: tuple[tuple[str, str, str, tuple[str, str], dict[str, str]], ...] = (
-    ("headphone_pricing", "(p - c)(a - b p)", "p", ("c", "a/b"),
-     {"c": "unit_cost", "a": "demand_intercept", "b": "demand_slope"}),
-    ("uber_surge", "(p - c)(m a - b p)", "p", ("c", "m a / b"),
-     {"c": "cost_per_ride", "m": "demand_multiplier", "a": "base_rides",
-      "b": "price_sensitivity"}),
-    ("study_time", "S(1 - e^(-k h)) - c h", "h", ("0", "24"),
-     {"S": "max_score", "k": "learning_speed", "c": "fatigue_cost"}),
-    ("fuel_efficiency", "s/(d s^2 + i)", "s", ("5", "120"),
-     {"d": "drag_coefficient", "i": "idle_burn"}),
-    ("compound_growth", "P e^(r t)", "t", ("0", "T"),
-     {"P": "principal", "r": "annual_rate", "T": "horizon"}),
-    ("ad_spend", "q x^2 - s x + F", "x", ("0", "20"),
-     {"q": "quadratic_cost", "s": "linear_saving", "F": "fixed_cost"}),
-    ("production_profit", "-q x^2 + m x - F", "x", ("0", "30"),
-     {"q": "curvature", "m": "unit_margin", "F": "fixed_cost"}),
-    ("study_burnout", "-q h^2 + g h + s0", "h", ("0", "15"),
-     {"q": "curvature", "g": "gain", "s0": "base_score"}),
-    ("recommendation_tuning", "(alpha - alpha0)^2 + e0", "alpha", ("0", "2"),
-     {"alpha0": "best_alpha", "e0": "floor_error"}),
-)  # fmt: skip
-"""Catalog scenarios written as formulas: (id, formula, variable, domain, names)."""
-
 
 def catalog_templates() -> tuple[Example, ...]:
-    """Every catalog scenario that is a closed formula, as an example to edit.
+    """Every catalog scenario that declares its formula, as an example to edit.
 
-    (The single neuron sums over a stored dataset, so it has no template.)
+    (The single neuron sums over a stored dataset, so it declares none.)
     """
     out = []
-    for scenario_id, text, variable, domain, names in _TEMPLATES:
-        scenario = REGISTRY.get(scenario_id)
-        if scenario is None:
+    for scenario in REGISTRY.values():
+        written = scenario.formula
+        if written is None:
             continue
         defaults = scenario.defaults()
         out.append(
             Example(
-                key=scenario_id,
+                key=scenario.id,
                 label=f"Start from {scenario.title.lower()}",
-                formula=text,
-                variable=variable,
-                domain=domain,
+                formula=written.text,
+                variable=written.variable,
+                domain=written.domain,
                 goal=scenario.goal,
-                params={k: defaults[v] for k, v in names.items()},
-                catalog_id=scenario_id,
-                names=dict(names),
+                params={k: defaults[v] for k, v in written.names.items()},
+                catalog_id=scenario.id,
+                names=dict(written.names),
             )
         )
     return tuple(out)

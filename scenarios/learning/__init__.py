@@ -19,7 +19,6 @@ dataclass of numbers and codes; the dashboard and the CLI turn them into words.
 
 from scenarios.learning._common import EPS, typical_slope
 from scenarios.learning.descent import (
-    DESCENT_PRESETS,
     MAX_STEPS_LIMIT,
     TOLERANCE,
     WORSENING_PATIENCE,
@@ -53,7 +52,6 @@ from scenarios.learning.differences import (
 from scenarios.learning.rescale import UnitCurve, unit_curve, unit_scale
 
 __all__ = [
-    "DESCENT_PRESETS",
     "EPS",
     "GRADIENT_TOLERANCE",
     "MAX_STEPS_LIMIT",

@@ -18,7 +18,7 @@ from scenarios.learning._common import (
     scalar,
     typical_slope,
 )
-from scenarios.model import Scenario
+from scenarios.model import DescentSettings, Scenario
 from scenarios.solver import solve
 
 # --- gradient descent --------------------------------------------------------
@@ -213,21 +213,6 @@ def descend(
     )
 
 
-@dataclass(frozen=True)
-class DescentSettings:
-    """Starting point, learning rate and step budget for a scenario's descent."""
-
-    start: float
-    learning_rate: float
-    steps: int
-
-
-DESCENT_PRESETS: dict[str, DescentSettings] = {
-    # The lesson's own run: α from 0.2 at rate 0.1 for ten steps.
-    "recommendation_tuning": DescentSettings(0.2, 0.1, 10),
-}
-
-
 def nice_floor(value: float) -> float:
     """The largest of 1, 2, 5 times a power of ten that is at most ``value``."""
     if not (math.isfinite(value) and value > 0):
@@ -242,15 +227,15 @@ def nice_floor(value: float) -> float:
 def descent_settings(
     scenario: Scenario, params: Mapping[str, object] | None = None
 ) -> DescentSettings:
-    """Sensible defaults: a preset, else the first reference point and a safe rate.
+    """Defaults: the scenario's own run, else a reference point and a safe rate.
 
     The rate is a quarter of the curvature bound 2/|f''(x*)| rounded down to
     1, 2 or 5 times a power of ten, so descent converges without zig-zagging.
     Where x* is at an end of the range, or f'' is zero there, the largest |f''|
     on the domain stands in for f''(x*).
     """
-    if scenario.id in DESCENT_PRESETS:
-        return DESCENT_PRESETS[scenario.id]
+    if scenario.descent is not None:
+        return scenario.descent
     p, (lo, hi) = resolve(scenario, params)
     inside = [r.x for r in scenario.references if lo <= r.x <= hi]
     start = inside[0] if inside else lo + 0.1 * (hi - lo)

@@ -14,7 +14,6 @@ from hypothesis import strategies as hst
 import scenarios
 from scenarios import Scenario
 from scenarios.learning import (
-    DESCENT_PRESETS,
     descend,
     descent_settings,
     gradient_check,
@@ -186,7 +185,7 @@ def test_gradient_check_rejects_a_bad_tolerance():
 def test_recommendation_preset_is_the_lessons_run():
     settings = descent_settings(REC)
     assert (settings.start, settings.learning_rate, settings.steps) == (0.2, 0.1, 10)
-    assert "recommendation_tuning" in DESCENT_PRESETS
+    assert REC.descent == settings
 
 
 def test_recommendation_descent_follows_alpha_n_by_hand():

@@ -30,12 +30,11 @@ from scenarios.fitting.data import (
     parse_xy_csv,
     xy_from_rows,
 )
-from scenarios.model import Scenario
-from scenarios.registry import get
+from scenarios.model import FitTarget, Scenario
+from scenarios.registry import REGISTRY, get
 
 __all__ = [
     "CSV_SUFFIXES",
-    "FIT_TARGETS",
     "MAX_UPLOAD_BYTES",
     "SLIDER_DIGITS",
     "BadRow",
@@ -47,6 +46,7 @@ __all__ = [
     "XYData",
     "csv_header",
     "fit_demand",
+    "demand_fit_ids",
     "fit_to_params",
     "observations_from_rows",
     "parse_csv",
@@ -156,35 +156,6 @@ def fit_demand(
 # From a fit to scenario parameters.
 
 
-@dataclass(frozen=True)
-class FitTarget:
-    """Which parameters of a pricing scenario a demand fit sets.
-
-    ``fixed`` are parameters the fit pins (uber_surge's demand multiplier is 1,
-    so base rides are the fitted intercept as it stands). ``cost_param`` is
-    the unit cost [$] that prices every fitted demand shape.
-    """
-
-    intercept_param: str
-    slope_param: str
-    fixed: tuple[tuple[str, float], ...] = ()
-    cost_param: str = ""
-
-
-FIT_TARGETS: dict[str, FitTarget] = {
-    "headphone_pricing": FitTarget(
-        "demand_intercept", "demand_slope", cost_param="unit_cost"
-    ),
-    "uber_surge": FitTarget(
-        "base_rides",
-        "price_sensitivity",
-        (("demand_multiplier", 1.0),),
-        cost_param="cost_per_ride",
-    ),
-}
-"""The pricing scenarios a demand fit can feed, by scenario id."""
-
-
 SLIDER_DIGITS = 4
 """Significant digits kept when a fit sets a slider: 1,309.86 becomes 1,310."""
 
@@ -197,9 +168,16 @@ class FitParams:
     notices: tuple[str, ...]
 
 
-def supports_demand_fit(scenario_id: str) -> bool:
+def supports_demand_fit(scenario: Scenario | str) -> bool:
     """True for the scenarios whose demand line a fit can set."""
-    return scenario_id in FIT_TARGETS
+    if isinstance(scenario, str):
+        scenario = get(scenario)
+    return scenario.demand_fit is not None
+
+
+def demand_fit_ids() -> tuple[str, ...]:
+    """The catalog scenarios that declare a demand fit, in display order."""
+    return tuple(sid for sid, sc in REGISTRY.items() if sc.demand_fit is not None)
 
 
 def fit_to_params(scenario: Scenario | str, fit: DemandFit) -> FitParams:
@@ -211,9 +189,9 @@ def fit_to_params(scenario: Scenario | str, fit: DemandFit) -> FitParams:
     """
     if isinstance(scenario, str):
         scenario = get(scenario)
-    target = FIT_TARGETS.get(scenario.id)
+    target = scenario.demand_fit
     if target is None:
-        known = ", ".join(FIT_TARGETS)
+        known = ", ".join(demand_fit_ids())
         raise InputError(f"{scenario.id} has no demand to fit; only {known} do.")
     if not fit.usable:
         reason = (
