@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-quick clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# Full runs: they write the committed figures in benchmarks/results/.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/solver.py
 	$(BIN)/python benchmarks/global.py
@@ -29,6 +30,16 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/app.py
 	$(BIN)/python benchmarks/formula.py
 	$(BIN)/python benchmarks/load.py
+
+# Seconds each, to check every script still runs; the JSON goes to a temporary
+# folder, never over benchmarks/results/. tests/test_benchmarks.py does the same.
+bench-quick: $(STAMP)
+	$(BIN)/python benchmarks/solver.py --quick
+	$(BIN)/python benchmarks/global.py --quick
+	$(BIN)/python benchmarks/sweep.py --quick
+	$(BIN)/python benchmarks/app.py --quick
+	$(BIN)/python benchmarks/formula.py --quick
+	$(BIN)/python benchmarks/load.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist *.egg-info

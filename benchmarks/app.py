@@ -1,11 +1,13 @@
 """Dashboard timings as ratios to a ten-line Streamlit app, measured in one run.
 
-Run from the repository root with ``.venv/bin/python benchmarks/app.py``
-(``--quick`` for fewer repeats while developing). Prints a table and writes
-``benchmarks/results/app.json``. A script, not a test: timings depend on the
-machine, so nothing here asserts on them. The targets are ratios to the peer,
-``benchmarks/toy_app.py`` (one slider, one metric, one Altair line chart of
-400 points), served beside the dashboard in the same run and the same Chromium.
+Run from the repository root with ``.venv/bin/python benchmarks/app.py``.
+Prints a table and writes ``benchmarks/results/app.json``; ``--quick`` (to check
+the script runs) times two presses and reruns on the toy, one scenario page and
+one tool page, and writes to a temporary file (or ``--out``); ``--pages`` picks
+the pages. A script, not a test: timings depend on the machine, so nothing here
+asserts on them. The targets are ratios to the peer, ``benchmarks/toy_app.py``
+(one slider, one metric, one Altair line chart of 400 points), served beside
+the dashboard in the same run and the same Chromium.
 
 - **Slider to settled**: in headless Chromium, from an ArrowRight key press on
   a page's first slider until the metrics (or, on a page without any, the main
@@ -22,8 +24,6 @@ machine, so nothing here asserts on them. The targets are ratios to the peer,
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import platform
 import socket
@@ -42,7 +42,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from streamlit.util import calc_hash  # noqa: E402
 
 import scenarios  # noqa: E402
-from tests.dashboard.helpers import (  # noqa: E402
+from benchmarks import runs  # noqa: E402
+from benchmarks.harness import (  # noqa: E402
     APP,
     APP_IDLE,
     CHROMIUM,
@@ -53,7 +54,7 @@ from tests.dashboard.helpers import (  # noqa: E402
 )
 
 TOY = ROOT / "benchmarks" / "toy_app.py"
-RESULTS = ROOT / "benchmarks" / "results" / "app.json"
+QUICK_PAGES = ("headphone_pricing", "derivative-lab")
 TARGET_RATIO = 1.5
 """Slider-to-settled on a scenario page, and a deep link's cold start, vs the toy."""
 METRIC = "[data-testid='stMetricValue']"
@@ -328,16 +329,13 @@ def _ratio(value: float | None, peer: float | None) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    """Measure, print the table and write the JSON."""
+    parser = runs.parser(__doc__.splitlines()[0])
     parser.add_argument("--pages", nargs="*", help="only these pages (and the toy)")
     args = parser.parse_args()
-    presses, reruns, colds = (10, 8, 1) if args.quick else (20, 15, 3)
-    pages = [
-        t
-        for t in targets()
-        if not args.pages or t.kind == "toy" or t.name in args.pages
-    ]
+    presses, reruns, colds = (2, 2, 1) if args.quick else (20, 15, 3)
+    chosen = args.pages or (QUICK_PAGES if args.quick else None)
+    pages = [t for t in targets() if not chosen or t.kind == "toy" or t.name in chosen]
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -407,44 +405,37 @@ def main() -> None:
             f"{cold_deep:.2f} s = {cold_deep / cold_toy:.2f}× toy "
             f"(target ≤ {TARGET_RATIO}×)"
         )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "slider_to_settled_ms": slider,
-                "toy_presses_paired_with_each_page_ms": paired,
-                "slider_to_settled_median_ms": {
-                    k: _median(v) for k, v in slider.items()
+    runs.write_json(
+        {
+            "slider_to_settled_ms": slider,
+            "toy_presses_paired_with_each_page_ms": paired,
+            "slider_to_settled_median_ms": {k: _median(v) for k, v in slider.items()},
+            "apptest_rerun_median_ms": rerun,
+            "cold_start_s": cold,
+            "ratios_to_toy": {
+                "slider_to_settled": ratios,
+                "apptest_rerun": {
+                    t.name: rerun[t.name] / toy_rerun
+                    for t in pages
+                    if t.kind != "toy" and rerun[t.name] is not None
                 },
-                "apptest_rerun_median_ms": rerun,
-                "cold_start_s": cold,
-                "ratios_to_toy": {
-                    "slider_to_settled": ratios,
-                    "apptest_rerun": {
-                        t.name: rerun[t.name] / toy_rerun
-                        for t in pages
-                        if t.kind != "toy" and rerun[t.name] is not None
-                    },
-                    "cold_start_deep_link": (
-                        cold_deep / cold_toy if cold_toy and cold_deep else None
-                    ),
-                },
-                "target_ratio": TARGET_RATIO,
-                "key_presses_per_page": presses,
-                "reruns_per_page": reruns,
-                "cold_starts": colds,
-                "machine": {
-                    "python": platform.python_version(),
-                    "streamlit": streamlit.__version__,
-                    "cpus": os.cpu_count(),
-                    "platform": platform.platform(),
-                },
+                "cold_start_deep_link": (
+                    cold_deep / cold_toy if cold_toy and cold_deep else None
+                ),
             },
-            indent=2,
-        )
-        + "\n"
+            "target_ratio": TARGET_RATIO,
+            "key_presses_per_page": presses,
+            "reruns_per_page": reruns,
+            "cold_starts": colds,
+            "machine": {
+                "python": platform.python_version(),
+                "streamlit": streamlit.__version__,
+                "cpus": os.cpu_count(),
+                "platform": platform.platform(),
+            },
+        },
+        runs.output_path("app", args),
     )
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
 """Typed models against the catalog, measured in one run.
 
-Run from the repository root with ``.venv/bin/python benchmarks/formula.py``
-(``--quick`` for fewer repeats). Prints a table and writes
-``benchmarks/results/formula.json``. A script, not a test: nothing asserts on
-the timings. The peer is the same model from the catalog, headphone pricing,
-measured beside it:
+Run from the repository root with ``.venv/bin/python benchmarks/formula.py``.
+Prints a table and writes ``benchmarks/results/formula.json``; ``--quick``
+takes few repeats and writes to a temporary file (or ``--out``). A script, not
+a test: nothing asserts on the timings. The peer is the same model from the
+catalog, headphone pricing, measured beside it:
 
 - **Formula to model**: ``scenarios.from_formula`` on a formula it has not
   seen (parse, SymPy derivatives in the worker, numpy code), against
@@ -21,8 +21,6 @@ measured beside it:
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import platform
 import statistics
@@ -35,9 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import scenarios  # noqa: E402
-from tests.dashboard.helpers import open_page  # noqa: E402
+from benchmarks import runs  # noqa: E402
+from benchmarks.harness import open_page  # noqa: E402
 
-RESULTS = ROOT / "benchmarks" / "results" / "formula.json"
 TARGET_RATIO = 1.2
 """Slider rerun on the typed model, at most this many times the catalog's."""
 
@@ -126,11 +124,10 @@ def slider_rerun(page: str, query: dict, key: str, reruns: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats")
-    args = parser.parse_args()
-    model_reps, solve_reps, page_reps, reruns = (
-        (5, 200, 2, 8) if args.quick else (15, 1000, 4, 20)
+    """Measure, print the table and write the JSON."""
+    args = runs.parser(__doc__.splitlines()[0]).parse_args()
+    model_reps, solve_reps, page_reps, reruns, rounds = (
+        (3, 100, 1, 3, 1) if args.quick else (15, 1000, 4, 20, 3)
     )
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["SCENARIOS_DB"] = str(Path(tmp) / "cases.sqlite3")
@@ -141,7 +138,7 @@ def main() -> None:
         page = first_page(page_reps)
         # Interleave the two pages so load on the machine hits both alike.
         typed_runs, catalog_runs = [], []
-        for _ in range(3):
+        for _ in range(rounds):
             typed_runs.append(slider_rerun("own-model", LINK, "c", reruns))
             catalog_runs.append(slider_rerun(CATALOG, {}, "unit_cost", reruns))
         rerun = (statistics.median(typed_runs), statistics.median(catalog_runs))
@@ -172,34 +169,25 @@ def main() -> None:
         f"\nslider rerun on the typed model: {ratio:.2f}× the catalog page "
         f"(target ≤ {TARGET_RATIO}×, {verdict})"
     )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "formula": FORMULA,
-                "catalog": CATALOG,
-                "median_ms": {
-                    name: {"typed": t, "catalog": c} for name, (t, c), _ in rows
-                },
-                "slider_rerun_runs_ms": {
-                    "typed": typed_runs,
-                    "catalog": catalog_runs,
-                },
-                "slider_rerun_ratio": ratio,
-                "target_ratio": TARGET_RATIO,
-                "target_met": ratio <= TARGET_RATIO,
-                "repeats": {
-                    "model": model_reps,
-                    "solve": solve_reps,
-                    "page": page_reps,
-                    "reruns": reruns,
-                },
-                "python": platform.python_version(),
-                "machine": platform.machine(),
+    runs.write_json(
+        {
+            "formula": FORMULA,
+            "catalog": CATALOG,
+            "median_ms": {name: {"typed": t, "catalog": c} for name, (t, c), _ in rows},
+            "slider_rerun_runs_ms": {"typed": typed_runs, "catalog": catalog_runs},
+            "slider_rerun_ratio": ratio,
+            "target_ratio": TARGET_RATIO,
+            "target_met": ratio <= TARGET_RATIO,
+            "repeats": {
+                "model": model_reps,
+                "solve": solve_reps,
+                "page": page_reps,
+                "reruns": reruns,
             },
-            indent=2,
-        )
-        + "\n"
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+        },
+        runs.output_path("formula", args),
     )
 
 

@@ -13,11 +13,12 @@ median wall time of five calls, for every method alike; the calls take turns
 (one of each method per round), so a change in machine load falls on all.
 
 Run: ``.venv/bin/python benchmarks/global.py``; writes benchmarks/results/global.json.
+``--quick`` times one call per method on the first three problems and writes to
+a temporary file (or ``--out``).
 """
 
 from __future__ import annotations
 
-import json
 import platform
 import statistics
 import sys
@@ -33,12 +34,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import scenarios  # noqa: E402
+from benchmarks import runs  # noqa: E402
 from scenarios import Scenario  # noqa: E402
 from scenarios.roots.problems import OPTIMUM_CASES  # noqa: E402
 
 SEED = 20261201
 TOLERANCES = (1e-6, 1e-10)
 REPEATS = 5
+QUICK_PROBLEMS, QUICK_REPEATS = 3, 1
 OURS = "ours (root engine)"
 
 
@@ -54,34 +57,40 @@ def _objective(case):
     return objective, [(lo, hi)]
 
 
-def ours(case):
+def ours(case: dict) -> float:
+    """Our solver's x*, on the case as a Scenario."""
     sc = Scenario.from_functions(
         case["f"], case["df"], case["d2f"], case["domain"], goal=case["goal"]
     )
     return scenarios.solve(sc).x
 
 
-def shgo(case):
+def shgo(case: dict) -> float:
+    """``shgo``'s x*."""
     fn, bounds = _objective(case)
     return optimize.shgo(fn, bounds).x[0]
 
 
-def direct(case):
+def direct(case: dict) -> float:
+    """``direct``'s x*."""
     fn, bounds = _objective(case)
     return optimize.direct(fn, bounds).x[0]
 
 
-def differential_evolution(case):
+def differential_evolution(case: dict) -> float:
+    """Seeded ``differential_evolution``'s x*."""
     fn, bounds = _objective(case)
     return optimize.differential_evolution(fn, bounds, seed=SEED).x[0]
 
 
-def dual_annealing(case):
+def dual_annealing(case: dict) -> float:
+    """Seeded ``dual_annealing``'s x*."""
     fn, bounds = _objective(case)
     return optimize.dual_annealing(fn, bounds, seed=SEED).x[0]
 
 
-def brute(case):
+def brute(case: dict) -> float:
+    """``brute`` on 20 points, polished by ``fmin``, clipped to the bounds."""
     fn, bounds = _objective(case)
     (lo, hi) = bounds[0]
     x = optimize.brute(fn, ((lo, hi),), Ns=20, finish=optimize.fmin, disp=False)
@@ -98,15 +107,16 @@ METHODS = {
 }
 
 
-def error(case, x: float) -> float:
+def error(case: dict, x: float) -> float:
+    """Relative distance from ``x`` to the nearest of the case's optima."""
     return min(abs(x - xs) / max(1.0, abs(xs)) for xs in case["optima"])
 
 
-def run(case) -> dict[str, tuple[float, float]]:
+def run(case: dict, repeats: int = REPEATS) -> dict[str, tuple[float, float]]:
     """(x, median ms) of every method on one problem, the calls interleaved."""
     times: dict[str, list[float]] = {name: [] for name in METHODS}
     found: dict[str, float] = {}
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         for name, method in METHODS.items():
             start = time.perf_counter()
             x = method(case)
@@ -115,14 +125,15 @@ def run(case) -> dict[str, tuple[float, float]]:
     return {n: (found[n], statistics.median(t) * 1000) for n, t in times.items()}
 
 
-def main() -> dict:
-    cases = list(OPTIMUM_CASES)
+def main(problems: int | None = None, repeats: int = REPEATS) -> dict:
+    """Every method on the first ``problems`` corpus rows (all by default)."""
+    cases = list(OPTIMUM_CASES)[:problems]
     rows = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for case in cases:
             row = {}
-            for name, (x, ms) in run(case).items():
+            for name, (x, ms) in run(case, repeats).items():
                 row[name] = {"x": x, "rel_err": error(case, x), "ms": ms}
             rows[case["id"]] = row
     summary = {}
@@ -162,6 +173,7 @@ def main() -> dict:
 
 
 def print_report(result: dict) -> None:
+    """The summary table, then every problem's error per method."""
     names = list(METHODS)
     n = result["problems"]
     print(f"global optimum on {n} corpus problems (relative error in x)")
@@ -187,9 +199,7 @@ def print_report(result: dict) -> None:
 
 
 if __name__ == "__main__":
-    result = main()
+    args = runs.parser(__doc__.splitlines()[0]).parse_args()
+    result = main(QUICK_PROBLEMS, QUICK_REPEATS) if args.quick else main()
     print_report(result)
-    out = ROOT / "benchmarks" / "results" / "global.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {out.relative_to(ROOT)}")
+    runs.write_json(result, runs.output_path("global", args))

@@ -2,8 +2,9 @@
 
 Run from the repository root with ``.venv/bin/python benchmarks/load.py``
 (``--levels 1,5`` or ``--presses 5`` while developing). Prints a table and
-writes ``benchmarks/results/load.json``. A script, not a test: nothing here
-asserts on timings.
+writes ``benchmarks/results/load.json``; ``--quick`` (N = 1 and 2, two presses)
+writes to a temporary file instead (or ``--out``). A script, not a test:
+nothing here asserts on timings.
 
 For each N in 1, 5, 10 and 20, N Playwright contexts in one headless Chromium
 (separate users, each with its own Streamlit session) open the same scenario
@@ -26,9 +27,7 @@ The load only ever goes to a server this script started on 127.0.0.1.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
 import os
 import platform
 import socket
@@ -46,7 +45,8 @@ sys.path.insert(0, str(ROOT))
 
 import streamlit  # noqa: E402
 
-from tests.dashboard.helpers import (  # noqa: E402
+from benchmarks import runs  # noqa: E402
+from benchmarks.harness import (  # noqa: E402
     APP_IDLE,
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -55,9 +55,9 @@ from tests.dashboard.helpers import (  # noqa: E402
     wait_healthy,
 )
 
-RESULTS = ROOT / "benchmarks" / "results" / "load.json"
 LEVELS = (1, 5, 10, 20)
 PRESSES = 20
+QUICK_LEVELS, QUICK_PRESSES = (1, 2), 2
 PAGE = "/headphone_pricing"
 SLIDER = ".st-key-unit_cost input[type='range']"
 METRIC = "[data-testid='stMetricValue']"
@@ -312,18 +312,21 @@ def print_table(results: list[dict], ratio: float | None) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = runs.parser(__doc__.splitlines()[0])
     parser.add_argument(
         "--levels",
-        default=",".join(map(str, LEVELS)),
-        help="comma-separated session counts (default 1,5,10,20)",
+        help="comma-separated session counts (default 1,5,10,20; 1,2 with --quick)",
     )
-    parser.add_argument("--presses", type=int, default=PRESSES)
+    parser.add_argument("--presses", type=int, help="default 20; 2 with --quick")
     parser.add_argument(
         "--no-write", action="store_true", help="print only; keep the JSON file"
     )
     args = parser.parse_args()
-    levels = tuple(int(v) for v in args.levels.split(","))
+    if args.presses is None:
+        args.presses = QUICK_PRESSES if args.quick else PRESSES
+    levels = QUICK_LEVELS if args.quick else LEVELS
+    if args.levels:
+        levels = tuple(int(v) for v in args.levels.split(","))
     if not levels or min(levels) < 1 or max(levels) > 50:
         parser.error("--levels must be session counts from 1 to 50")
     if not 1 <= args.presses <= 100:
@@ -391,9 +394,7 @@ def main() -> int:
         },
     }
     if not args.no_write:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {RESULTS.relative_to(ROOT)}")
+        runs.write_json(payload, runs.output_path("load", args))
     return 0
 
 

@@ -6,18 +6,20 @@ Peers, run in the same process on the same parameter draws:
 
 Each scenario is solved at its defaults and at 200 random draws across its
 slider ranges (seeded). Error is relative to the hand-derived closed form in
-``tests/closed_forms.py``: |x - x_cf| / max(1, |x_cf|).
+``benchmarks/closed_forms.py``: |x - x_cf| / max(1, |x_cf|).
 
 Run: ``.venv/bin/python benchmarks/solver.py``; writes benchmarks/results/solver.json.
+``--quick`` takes 10 draws per scenario and writes to a temporary file (or
+``--out``).
 """
 
 from __future__ import annotations
 
-import json
 import platform
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -28,20 +30,25 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import scenarios  # noqa: E402
-from scenarios import DomainError  # noqa: E402
-from tests.closed_forms import CLOSED_FORMS  # noqa: E402
+import scenarios.solver  # noqa: E402
+from benchmarks import runs  # noqa: E402
+from benchmarks.closed_forms import CLOSED_FORMS  # noqa: E402
+from scenarios import DomainError, Scenario  # noqa: E402
 
 DRAWS = 200
+QUICK_DRAWS = 10
 GRID_POINTS = 1000
 SEED = 20261126
 
 
-def ours(sc, params):
+def ours(sc: Scenario, params: dict[str, float]) -> float:
+    """The optimiser's x*."""
     return scenarios.solve(sc, params).x
 
 
-def bounded(sc, params):
-    lo, hi = scenarios.domain_of(sc, params)
+def bounded(sc: Scenario, params: dict[str, float]) -> float:
+    """Bounded ``minimize_scalar``'s x*, or the better end."""
+    lo, hi = scenarios.solver.domain_of(sc, params)
     sign = -1.0 if sc.goal == "maximize" else 1.0
     res = minimize_scalar(
         lambda x: sign * sc.f(x, **params), bounds=(lo, hi), method="bounded"
@@ -51,8 +58,9 @@ def bounded(sc, params):
     return min([(res.x, res.fun), *ends], key=lambda c: c[1])[0]
 
 
-def grid(sc, params):
-    lo, hi = scenarios.domain_of(sc, params)
+def grid(sc: Scenario, params: dict[str, float]) -> float:
+    """The best of ``GRID_POINTS`` evenly spaced x."""
+    lo, hi = scenarios.solver.domain_of(sc, params)
     xs = np.linspace(lo, hi, GRID_POINTS)
     values = sc.f(xs, **params)
     i = np.argmax(values) if sc.goal == "maximize" else np.argmin(values)
@@ -66,13 +74,17 @@ METHODS = {
 }
 
 
-def draws(sc, rng):
+def draws(
+    sc: Scenario, rng: np.random.Generator, count: int
+) -> Iterator[dict[str, float]]:
+    """The defaults, then ``count`` uniform draws across the slider ranges."""
     yield sc.defaults()
-    for _ in range(DRAWS):
+    for _ in range(count):
         yield {p.name: float(rng.uniform(p.min, p.max)) for p in sc.params}
 
 
-def main() -> dict:
+def main(count: int = DRAWS) -> dict:
+    """Every method on every scenario, at its defaults and ``count`` draws."""
     rng = np.random.default_rng(SEED)
     per_scenario = {}
     all_times = {m: [] for m in METHODS}
@@ -81,10 +93,10 @@ def main() -> dict:
         closed = CLOSED_FORMS.get(sc.id)
         times = {m: [] for m in METHODS}
         errors = {m: [] for m in METHODS}
-        for params in draws(sc, rng):
+        for params in draws(sc, rng, count):
             params = sc.resolve(params)
             try:
-                scenarios.domain_of(sc, params)
+                scenarios.solver.domain_of(sc, params)
             except DomainError:
                 continue
             expected = closed(params) if closed else None
@@ -116,7 +128,7 @@ def main() -> dict:
     ours_name, peer = "derivative root-finding (ours)", "minimize_scalar bounded"
     return {
         "benchmark": "solver",
-        "draws_per_scenario": DRAWS + 1,
+        "draws_per_scenario": count + 1,
         "seed": SEED,
         "python": platform.python_version(),
         "numpy": np.__version__,
@@ -134,6 +146,7 @@ def main() -> dict:
 
 
 def print_report(result: dict) -> None:
+    """The table: median time and largest error per scenario and method."""
     names = list(METHODS)
     head = f"{'scenario':24s}" + "".join(f"{n[:26]:>28s}" for n in names)
     print("median µs per solve | max relative error vs closed form")
@@ -161,9 +174,7 @@ def print_report(result: dict) -> None:
 
 
 if __name__ == "__main__":
-    result = main()
+    args = runs.parser(__doc__.splitlines()[0]).parse_args()
+    result = main(QUICK_DRAWS if args.quick else DRAWS)
     print_report(result)
-    out = ROOT / "benchmarks" / "results" / "solver.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {out.relative_to(ROOT)}")
+    runs.write_json(result, runs.output_path("solver", args))

@@ -17,8 +17,17 @@ import numpy as np
 import streamlit as st
 
 import scenarios
-from scenarios import Curve, DerivativeCheck, PointReport, Solution, WhatIfRow
-from scenarios.analysis import GrowthFigures, growth_figures
+import scenarios.analysis
+import scenarios.checks
+from scenarios import Solution
+from scenarios.analysis import (
+    Curve,
+    GrowthFigures,
+    PointReport,
+    WhatIfRow,
+    growth_figures,
+)
+from scenarios.checks import DerivativeCheck
 
 ParamItems = tuple[tuple[str, float], ...]
 """Parameters as hashable ``(name, value)`` pairs in declaration order."""
@@ -59,13 +68,13 @@ def analyse(scenario_id: str, params: ParamItems) -> Analysis:
     scenario = scenarios.get(scenario_id)
     values = dict(params)
     try:
-        what_if = tuple(scenarios.what_if(scenario, values))
+        what_if = tuple(scenarios.analysis.what_if(scenario, values))
     except _ENGINE_ERRORS:
         what_if = ()
     try:
         solution = scenarios.solve(scenario, values)
-        curve = scenarios.curve(scenario, values, samples=CURVE_SAMPLES)
-        check = scenarios.check_derivatives(scenario, values)
+        curve = scenarios.analysis.curve(scenario, values, samples=CURVE_SAMPLES)
+        check = scenarios.checks.check_derivatives(scenario, values)
     except _ENGINE_ERRORS as exc:
         return Analysis(None, str(exc), None, what_if, None)
     return Analysis(solution, None, curve, what_if, check)
@@ -107,11 +116,14 @@ def points_view(
     """Reports for the references, ``your_x`` and the optimum; None if infeasible."""
     scenario = scenarios.get(scenario_id)
     values = dict(params)
-    points = [*scenarios.reference_points(scenario), (YOUR_VALUE_LABEL, your_x)]
+    points = [
+        *scenarios.analysis.reference_points(scenario),
+        (YOUR_VALUE_LABEL, your_x),
+    ]
     try:
-        reports = scenarios.evaluate_points(scenario, points, values)
+        reports = scenarios.analysis.evaluate_points(scenario, points, values)
         xs = np.linspace(tangent_span[0], tangent_span[1], 2)
-        ys = scenarios.tangent_line(scenario, your_x, xs, values)
+        ys = scenarios.analysis.tangent_line(scenario, your_x, xs, values)
     except _ENGINE_ERRORS:
         return None
     return PointsView(tuple(reports), xs, ys)
@@ -133,7 +145,7 @@ def goal_seek(scenario_id: str, params: ParamItems, target: float) -> SeekResult
     values = dict(params)
     try:
         xs = scenarios.seek(scenario, target, values)
-        reports = scenarios.evaluate_points(
+        reports = scenarios.analysis.evaluate_points(
             scenario,
             [(f"Solution {i}", x) for i, x in enumerate(xs, start=1)],
             values,

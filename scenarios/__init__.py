@@ -1,6 +1,9 @@
 """Optimisation scenarios from a lesson on derivatives: declarations and solvers.
 
-Pure computation: nothing in this package imports Streamlit.
+Pure computation: nothing in this package imports Streamlit. ``__all__`` is
+the scripting API (the README shows each name at work); everything else is
+reached through its own module: ``scenarios.analysis``, ``scenarios.solver``,
+``scenarios.checks``, ``scenarios.store`` and the rest.
 
 >>> import scenarios
 >>> sol = scenarios.solve(scenarios.get("headphone_pricing"))
@@ -10,74 +13,48 @@ Pure computation: nothing in this package imports Streamlit.
 
 import importlib
 
-from scenarios.analysis import (
-    Curve,
-    PointReport,
-    WhatIfRow,
-    advice_for,
-    curve,
-    evaluate_points,
-    reference_points,
-    tangent_line,
-    what_if,
-)
-from scenarios.checks import DerivativeCheck, DerivativeSample, check_derivatives
+from scenarios.errors import ScenarioError
 from scenarios.goalseek import SeekError, seek, seek_param
-from scenarios.model import Derived, Param, ParamError, Reference, Scenario, Variable
-from scenarios.registry import REGISTRY, adopt, discover, get
-from scenarios.roots.engine import RootResult, find_roots
-from scenarios.solver import (
-    DomainError,
-    GridSolution,
-    Solution,
-    StationaryPoint,
-    domain_of,
-    solve,
-    solve_grid,
-)
+from scenarios.model import Param, ParamError, Scenario
+from scenarios.registry import REGISTRY, get
+from scenarios.roots import NotFiniteError, RootResult, find_roots
+from scenarios.sensitivity import local_sensitivity, one_way, tornado, two_way
+from scenarios.solver import DomainError, Solution, solve
 
 __all__ = [
     "REGISTRY",
-    "Curve",
-    "DerivativeCheck",
-    "DerivativeSample",
-    "Derived",
     "DomainError",
+    "FitError",
     "FormulaError",
-    "GridSolution",
+    "FormulaSpec",
+    "NotFiniteError",
     "Param",
     "ParamError",
-    "PointReport",
-    "Reference",
     "RootResult",
     "Scenario",
+    "ScenarioError",
     "SeekError",
     "Solution",
-    "StationaryPoint",
-    "Variable",
-    "WhatIfRow",
-    "adopt",
-    "advice_for",
-    "check_derivatives",
-    "curve",
-    "discover",
-    "domain_of",
-    "evaluate_points",
     "find_roots",
+    "fit_formula",
     "from_formula",
+    "from_spec",
     "get",
-    "parse_formula",
-    "reference_points",
+    "local_sensitivity",
+    "one_way",
     "seek",
     "seek_param",
     "solve",
-    "solve_grid",
-    "tangent_line",
-    "what_if",
+    "tornado",
+    "two_way",
 ]
 
 
-_LAZY = dict.fromkeys(("FormulaError", "from_formula", "parse_formula"), "formula")
+_LAZY = {
+    **dict.fromkeys(("FormulaError", "FormulaSpec", "from_formula", "from_spec"),
+                    "formula"),
+    **dict.fromkeys(("FitError", "fit_formula"), "fitting"),
+}  # fmt: skip
 """Names loaded on first use: typed formulas bring in SymPy, a fifth of a second
 that a catalog page never needs."""
 
@@ -89,3 +66,7 @@ def __getattr__(name: str) -> object:
     value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -179,8 +179,15 @@ class PrivateServer:
             "-c fsync=off -c max_connections=40"
         )
         self._run(
-            "pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options,
-            "-w", "start",
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-o",
+            options,
+            "-w",
+            "start",
         )
 
     def stop(self) -> None:

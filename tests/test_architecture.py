@@ -115,7 +115,9 @@ def test_no_module_imports_another_modules_private_name():
         f"{module} imports {name} from {target}"
         for module in MODULES
         for target, name in imports_of(module)
-        if name and name.startswith("_") and not name.startswith("__")
+        if name
+        and name.startswith("_")
+        and not name.startswith("__")
         and target.split(".")[0] in PACKAGES
     ]
     assert reaches == []

@@ -24,6 +24,7 @@ import pandas as pd
 import streamlit as st
 
 import scenarios
+import scenarios.analysis
 from dashboard import format as fmt
 from dashboard.charts.lab import CONCAVE_DOWN, CONCAVE_UP, FLAT, f_text, x_text
 from scenarios import Scenario
@@ -267,7 +268,7 @@ def _band_records(
     scenario: Scenario, cv: Curvature, x_field: str, y_field: str
 ) -> list[dict]:
     """The curve sampled per concavity region, each region ending at its edges."""
-    line = scenarios.curve(scenario, cv.params, samples=240)
+    line = scenarios.analysis.curve(scenario, cv.params, samples=240)
     rows: list[dict] = []
     for i, region in enumerate(cv.regions):
         inside = (line.x > region.start) & (line.x < region.end)

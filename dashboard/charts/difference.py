@@ -27,7 +27,8 @@ from dashboard import format as fmt
 from dashboard.charts import vega
 from dashboard.charts.frames import cut_to_range
 from dashboard.charts.lab import CURVE, OPTIMUM, PATH, x_text
-from scenarios import Curve, Scenario
+from scenarios import Scenario
+from scenarios.analysis import Curve
 
 if TYPE_CHECKING:
     from scenarios.learning import SecantTable, StepSizeStudy

@@ -15,7 +15,8 @@ import pandas as pd
 from dashboard import format as fmt
 from dashboard.charts.label_layout import LabelSpot, label_offsets
 from dashboard.engine import TANGENT_SHARE
-from scenarios import Curve, PointReport, Scenario, Solution
+from scenarios import Scenario, Solution
+from scenarios.analysis import Curve, PointReport
 
 OBJECTIVE_HEIGHT = 300
 SLOPE_HEIGHT = 170

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 import scenarios
-from scenarios import Curve, Scenario, Solution
+from scenarios import Scenario, Solution
+from scenarios.analysis import Curve
 
 if TYPE_CHECKING:
     # Only the tool pages draw these; the scenario page imports this module too.

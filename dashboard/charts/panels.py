@@ -37,7 +37,8 @@ from dashboard.charts.frames import (
     tangent_frame,
 )
 from dashboard.charts.vega import Spec, with_data
-from scenarios import Curve, PointReport, Scenario, Solution
+from scenarios import Scenario, Solution
+from scenarios.analysis import Curve, PointReport
 
 OPTIMUM = "#0f766e"
 YOURS = "#c2410c"

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard import format as fmt
-from scenarios import DerivativeCheck, PointReport, Scenario, WhatIfRow
+from scenarios import Scenario
+from scenarios.analysis import PointReport, WhatIfRow
+from scenarios.checks import DerivativeCheck
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,12 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 import streamlit as st
 
 import scenarios
+import scenarios.analysis
 from dashboard import format as fmt
 from dashboard import state
 from dashboard.sections import own_model_state
-from scenarios import Curve, Scenario, Solution
+from scenarios import Scenario, Solution
+from scenarios.analysis import Curve
 
 Items = tuple[tuple[str, float], ...]
 ENGINE_ERRORS = (ValueError, ArithmeticError)
@@ -27,7 +29,7 @@ def solved(scenario_id: str, items: Items) -> tuple[Solution, Curve] | str:
     scenario = scenarios.get(scenario_id)
     try:
         solution = scenarios.solve(scenario, dict(items))
-        curve = scenarios.curve(scenario, dict(items), samples=400)
+        curve = scenarios.analysis.curve(scenario, dict(items), samples=400)
     except ENGINE_ERRORS as exc:
         return str(exc)
     return solution, curve

@@ -24,7 +24,8 @@ from dashboard.sections.tool_controls import (
     warn_bad_link,
 )
 from dashboard.state import SliderGrid
-from scenarios import Curve, Scenario, Solution
+from scenarios import Scenario, Solution
+from scenarios.analysis import Curve
 from scenarios.learning import (
     WORSENING_PATIENCE,
     Descent,

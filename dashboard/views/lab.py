@@ -25,7 +25,8 @@ from dashboard.sections.tool_controls import (
     default_point,
     point_slider,
 )
-from scenarios import Curve, Scenario
+from scenarios import Scenario
+from scenarios.analysis import Curve
 from scenarios.learning import (
     EPS,
     GRADIENT_TOLERANCE,

@@ -37,7 +37,7 @@ def unit_scale(values: ArrayLike, lo: float, hi: float) -> np.ndarray:
 
 
 def unit_curve(curve: Curve, solution: Solution) -> UnitCurve:
-    """Rescale a :class:`~scenarios.Curve` and its :class:`~scenarios.Solution`.
+    """Rescale a :class:`~scenarios.analysis.Curve` and its matching Solution.
 
     The f range spans the samples and the optimum, which a sample grid can
     miss: a maximum then sits exactly at 1 and a minimum at 0.

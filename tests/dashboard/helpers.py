@@ -3,67 +3,22 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Mapping
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "dashboard" / "app.py"
-APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-CHROMIUM = Path("/usr/bin/chromium")
-"""Debian's chromium, which Playwright drives for the browser tests and benchmarks."""
-# Without the networking flags Chromium keeps trying hosts this machine cannot reach.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def streamlit_command(port: int, app: Path = APP) -> list[str]:
-    """``streamlit run APP``, headless on 127.0.0.1:``port`` (tests and benchmarks)."""
-    return [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app.relative_to(ROOT)) if app.is_relative_to(ROOT) else str(app),
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-
-
-"""The browser selector for an app whose script has finished running."""
-
-
-def open_page(page_id: str, query: Mapping[str, str] | None = None) -> AppTest:
-    """Run the app on the page whose url path is ``page_id``, as a fresh session.
-
-    AppTest's public ``switch_page`` only finds file-based pages; every page
-    here is a function, whose script hash Streamlit derives from its url path.
-    """
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.query_params.update(query or {})
-    at._page_hash = calc_hash(page_id)
-    return at.run()
+# Shared with the benchmarks, so they live there; imported here for the tests.
+from benchmarks.harness import (  # noqa: F401
+    APP,
+    APP_IDLE,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    open_page,
+    stop_server,
+    streamlit_command,
+    wait_healthy,
+)
 
 
 def switch_to(at: AppTest, page_id: str) -> AppTest:
@@ -134,32 +89,3 @@ def click_tab(page, label: str) -> None:
     page.wait_for_selector(f"{APP_IDLE}")
     switch.get_by_role("radio", name=label, checked=True).wait_for()
     page.wait_for_selector(APP_IDLE)
-
-
-def wait_healthy(url: str, server: subprocess.Popen, limit_s: float = 120.0) -> None:
-    """Poll ``url``'s health endpoint until it answers ``200``.
-
-    Readiness polling, not a timing assertion: RuntimeError only if the
-    server exits or never starts within ``limit_s``.
-    """
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.02)
-    raise RuntimeError(f"streamlit did not become healthy within {limit_s:.0f} s")
-
-
-def stop_server(server: subprocess.Popen, grace_s: float = 10.0) -> None:
-    """Ask ``server`` to stop; kill it if it is still running after ``grace_s``."""
-    server.terminate()
-    try:
-        server.wait(timeout=grace_s)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()

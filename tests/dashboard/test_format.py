@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as hst
 
 import scenarios
+import scenarios.analysis
 from dashboard import format as fmt
 from dashboard import state
 from dashboard.format import MINUS
@@ -137,7 +138,7 @@ def test_value_grid_examples():
 
 def test_what_if_table_marks_infeasible_results_plainly():
     sc = scenarios.get("headphone_pricing")
-    rows = scenarios.what_if(sc, {"unit_cost": 100, "demand_intercept": 100})
+    rows = scenarios.analysis.what_if(sc, {"unit_cost": 100, "demand_intercept": 100})
     table = tables.what_if_table(rows)
     current = dict(
         zip(table.display["Quantity"], table.display["Current"], strict=True)
@@ -150,7 +151,9 @@ def test_what_if_table_marks_infeasible_results_plainly():
 
 def test_points_csv_keeps_numbers_as_numbers():
     sc = scenarios.get("headphone_pricing")
-    reports = scenarios.evaluate_points(sc, scenarios.reference_points(sc))
+    reports = scenarios.analysis.evaluate_points(
+        sc, scenarios.analysis.reference_points(sc)
+    )
     csv = tables.points_table(sc, reports).csv
     assert csv["Price ($)"].tolist() == [30.0, 50.0, 100.0, 75.0]
     assert math.isclose(csv["Monthly profit ($)"].iloc[-1], 30250.0)

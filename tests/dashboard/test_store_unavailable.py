@@ -10,8 +10,7 @@ from tests.dashboard.helpers import open_page, open_tab, switch_to
 
 UNREACHABLE = "postgresql+psycopg://nobody@127.0.0.1:9/cases"
 SENTENCE = (
-    "Saved cases are unavailable: the database at 127.0.0.1:9/cases "
-    "cannot be reached."
+    "Saved cases are unavailable: the database at 127.0.0.1:9/cases cannot be reached."
 )
 
 

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as hst
 
 import scenarios
+import scenarios.solver
 from scenarios import Scenario
 from scenarios.curvature import concavity_regions, curvature, inflection_points
 
@@ -129,7 +130,7 @@ def test_one_signed_scenarios_have_one_region_and_no_inflection(scenario_id, con
 @pytest.mark.parametrize("sc", ALL, ids=[sc.id for sc in ALL])
 def test_regions_tile_the_domain_and_match_the_sign_of_f2(sc):
     result = curvature(sc)
-    lo, hi = scenarios.domain_of(sc, sc.defaults())
+    lo, hi = scenarios.solver.domain_of(sc, sc.defaults())
     assert result.regions[0].start == lo and result.regions[-1].end == hi
     for left, right in zip(result.regions, result.regions[1:], strict=False):
         assert left.end == right.start

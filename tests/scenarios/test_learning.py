@@ -12,6 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as hst
 
 import scenarios
+import scenarios.analysis
+import scenarios.solver
 from scenarios import Scenario
 from scenarios.learning import (
     descend,
@@ -152,7 +154,7 @@ def test_quadratic_central_difference_has_no_truncation_error():
 
 @pytest.mark.parametrize("sc", ALL, ids=[sc.id for sc in ALL])
 def test_every_shipped_derivative_passes_the_gradient_check(sc):
-    lo, hi = scenarios.domain_of(sc, sc.defaults())
+    lo, hi = scenarios.solver.domain_of(sc, sc.defaults())
     for x in np.linspace(lo, hi, 9):
         check = gradient_check(sc, float(x))
         assert check.passed, (sc.id, x, check.relative_error)
@@ -343,7 +345,7 @@ def test_unit_scale_maps_the_range_onto_zero_to_one():
 
 def test_unit_curve_puts_the_headphone_peak_at_half_and_one():
     sol = scenarios.solve(HEADPHONES)
-    curve = scenarios.curve(HEADPHONES, samples=201)
+    curve = scenarios.analysis.curve(HEADPHONES, samples=201)
     unit = unit_curve(curve, sol)
     # 75 is halfway along [20, 130]; the peak is the curve's highest value.
     assert unit.optimum_x == pytest.approx(0.5)
@@ -356,7 +358,7 @@ def test_unit_curve_puts_a_peak_between_samples_exactly_at_one():
     # 400 samples on [20, 130] step 110/399, so none lands on $75; the
     # highest sample is below 30,250, and the optimum still maps to 1.
     sol = scenarios.solve(HEADPHONES)
-    curve = scenarios.curve(HEADPHONES, samples=400)
+    curve = scenarios.analysis.curve(HEADPHONES, samples=400)
     assert curve.value.max() < 30250
     unit = unit_curve(curve, sol)
     assert unit.optimum_value == 1.0

@@ -3,8 +3,9 @@ import math
 import pytest
 
 import scenarios
+import scenarios.solver
+from benchmarks.closed_forms import CLOSED_FORMS
 from scenarios.model import Param, ParamError, Scenario
-from tests.closed_forms import CLOSED_FORMS
 
 ALL = list(scenarios.REGISTRY.values())
 IDS = [sc.id for sc in ALL]
@@ -54,7 +55,7 @@ def test_declaration_is_complete(sc):
 
 @pytest.mark.parametrize("sc", ALL, ids=IDS)
 def test_defaults_are_feasible(sc):
-    lo, hi = scenarios.domain_of(sc, sc.defaults())
+    lo, hi = scenarios.solver.domain_of(sc, sc.defaults())
     assert lo < hi
 
 
@@ -99,7 +100,7 @@ def test_discovery_finds_a_new_module(tmp_path, monkeypatch):
 
 def test_from_functions_asks_for_the_maximum_or_the_minimum_by_name():
     def f(x):
-        return -(x - 1.0) ** 2
+        return -((x - 1.0) ** 2)
 
     def df(x):
         return -2.0 * (x - 1.0)

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as hst
 
 import scenarios
+import scenarios.checks
 from scenarios.catalog import single_neuron
 from scenarios.catalog.single_neuron import (
     neuron_points,
@@ -102,7 +103,7 @@ def test_optimum_at_defaults_matches_a_hand_bisection():
 
 
 def test_derivatives_pass_the_central_difference_check_at_defaults():
-    check = scenarios.check_derivatives(SC)
+    check = scenarios.checks.check_derivatives(SC)
     assert check.passed, check.describe_failures()
 
 
@@ -119,7 +120,7 @@ slider_l2 = hst.integers(0, round((_L2.max - _L2.min) / _L2.step)).map(
 @given(b=slider_bias, lam=slider_l2)
 def test_every_slider_setting_solves_and_passes_the_derivative_check(b, lam):
     params = {"bias": b, "l2_penalty": lam}
-    check = scenarios.check_derivatives(SC, params)
+    check = scenarios.checks.check_derivatives(SC, params)
     assert check.passed, check.describe_failures()
     sol = scenarios.solve(SC, params)
     assert -10 < sol.x < 10 and not sol.on_boundary

@@ -6,8 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as hst
 
 import scenarios
+import scenarios.solver
+from benchmarks.closed_forms import CLOSED_FORMS
 from scenarios import DomainError, Scenario
-from tests.closed_forms import CLOSED_FORMS
 
 ALL = list(scenarios.REGISTRY.values())
 IDS = [sc.id for sc in ALL]
@@ -210,7 +211,7 @@ def test_grid_solver_agrees_with_scalar_solver(sc):
     first, second = sc.params[0], sc.params[-1]
     a = np.linspace(first.min, first.max, 7)[:, None]
     b = np.linspace(second.min, second.max, 5)[None, :]
-    grid = scenarios.solve_grid(sc, {first.name: a, second.name: b})
+    grid = scenarios.solver.solve_grid(sc, {first.name: a, second.name: b})
     for i in range(a.shape[0]):
         for j in range(b.shape[1]):
             params = {first.name: a[i, 0], second.name: b[0, j]}

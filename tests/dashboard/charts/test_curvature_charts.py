@@ -7,6 +7,7 @@ import math
 import pytest
 
 import scenarios
+import scenarios.analysis
 
 # --- curvature on the main scenario chart -----------------------------------------
 
@@ -58,8 +59,8 @@ def test_with_curvature_wraps_the_main_chart_in_valid_layers():
 
     sc = scenarios.get("fuel_efficiency")
     solution = scenarios.solve(sc)
-    curve = scenarios.curve(sc)
-    reports = scenarios.evaluate_points(sc, [("Your value", 40.0)])
+    curve = scenarios.analysis.curve(sc)
+    reports = scenarios.analysis.evaluate_points(sc, [("Your value", 40.0)])
     main = charts.main_chart(
         sc, curve, solution, reports, "Your value", ([5, 120], [9, 11])
     )

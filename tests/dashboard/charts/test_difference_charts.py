@@ -6,6 +6,7 @@ import altair as alt
 import pytest
 
 import scenarios
+import scenarios.analysis
 from dashboard.charts import difference as difference_charts
 from dashboard.charts import vega
 from scenarios.learning import secant_slopes, step_size_study
@@ -18,7 +19,7 @@ def _secant(scenario_id: str, x: float | None = None, window=None) -> dict:
     scenario = scenarios.get(scenario_id)
     lo, hi = scenarios.solve(scenario).domain
     x = (lo + 0.3 * (hi - lo)) if x is None else x
-    curve = scenarios.curve(scenario, samples=400)
+    curve = scenarios.analysis.curve(scenario, samples=400)
     table = secant_slopes(scenario, x)
     return difference_charts.secant_chart(scenario, curve, table, window or (lo, hi))
 

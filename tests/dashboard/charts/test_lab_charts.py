@@ -6,6 +6,7 @@ import altair as alt
 import pytest
 
 import scenarios
+import scenarios.analysis
 from dashboard.charts import lab as lab_charts
 from dashboard.charts import vega
 from scenarios.learning import descend, descent_settings, learning_rate_finder
@@ -18,7 +19,7 @@ def _descent(scenario_id: str, params: dict | None = None) -> dict:
     scenario = scenarios.get(scenario_id)
     settings = descent_settings(scenario, params)
     run = descend(scenario, settings.start, settings.learning_rate, params, 30)
-    curve = scenarios.curve(scenario, params, samples=400)
+    curve = scenarios.analysis.curve(scenario, params, samples=400)
     return lab_charts.descent_chart(scenario, curve, run)
 
 
@@ -81,7 +82,7 @@ def _compare(scenario_id: str, params: dict | None = None, unit: bool = False):
 
     scenario = scenarios.get(scenario_id)
     solution = scenarios.solve(scenario, params)
-    curve = scenarios.curve(scenario, params, samples=400)
+    curve = scenarios.analysis.curve(scenario, params, samples=400)
     shares = unit_curve(curve, solution) if unit else None
     return lab_charts.compare_chart(scenario, curve, solution, shares)
 

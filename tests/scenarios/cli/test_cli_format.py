@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 import scenarios
+import scenarios.analysis
+import scenarios.solver
 from dashboard import format as fmt
 from dashboard.sections import tables
 from scenarios import formatting
@@ -177,8 +179,8 @@ def test_solve_text_matches_the_dashboard_away_from_the_defaults(capsys, scenari
 
 def _points(sc: scenarios.Scenario) -> list[float]:
     """The declaration's reference points, the middle of the range, one beyond it."""
-    lo, hi = scenarios.domain_of(sc, sc.defaults())
-    return [x for _, x in scenarios.reference_points(sc)] + [
+    lo, hi = scenarios.solver.domain_of(sc, sc.defaults())
+    return [x for _, x in scenarios.analysis.reference_points(sc)] + [
         (lo + hi) / 2,
         hi + (hi - lo) / 4,
     ]
@@ -191,7 +193,7 @@ def test_table_text_matches_the_dashboard_for_every_scenario(capsys, scenario_id
     out = run(capsys, "table", scenario_id, "--at", ",".join(map(repr, points)))
     shown = [cells(line) for line in out.splitlines()[2:]]
 
-    reports = scenarios.evaluate_points(sc, points)
+    reports = scenarios.analysis.evaluate_points(sc, points)
     page = tables.points_table(sc, reports).display
     assert shown == page.astype(str).values.tolist()
 

@@ -137,9 +137,7 @@ def test_a_negative_domain_end_is_the_end_searched(capsys):
 
 def test_derive_takes_a_formula_and_a_point_that_start_with_a_minus(capsys):
     # f = -x^3: f'(-2) = -3 * 4 = -12.
-    code, out, err = run(
-        capsys, "derive", "--formula", "-x^3", "--at", "-2", "--json"
-    )
+    code, out, err = run(capsys, "derive", "--formula", "-x^3", "--at", "-2", "--json")
     assert code == 0, err
     point = json.loads(out)["at"][0]
     assert (point["x"], point["f"], point["df"]) == (-2.0, 8.0, -12.0)

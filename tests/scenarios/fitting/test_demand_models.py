@@ -146,12 +146,12 @@ def test_rising_or_unprofitable_demand_has_no_optimum():
 
 
 def test_profit_scenario_is_solved_by_the_engine():
-    import scenarios
+    import scenarios.checks
 
     scenario = dm.profit_scenario("exponential", {"A": 1500, "b": 0.02}, 15)
     solution = scenarios.solve(scenario)
     assert solution.x == pytest.approx(65, rel=1e-12) and solution.kind == "maximum"
-    check = scenarios.check_derivatives(scenario)
+    check = scenarios.checks.check_derivatives(scenario)
     assert check.passed
 
 

@@ -7,6 +7,9 @@ import pytest
 import sympy
 
 import scenarios
+import scenarios.checks
+import scenarios.formula
+import scenarios.solver
 from scenarios.formula.build import (
     FormulaSpec,
     default_range,
@@ -66,7 +69,7 @@ def test_chain_rule_example_at_two_is_36015():
 def test_derivatives_are_simplified_sympy_results():
     sc = scenarios.from_formula("(3x + 1)^5", domain=(0, 1))
     assert sc.df_tex == "f'(x) = 15 \\left(3 x + 1\\right)^{4}"
-    parsed = scenarios.parse_formula("x^2 e^x")
+    parsed = scenarios.formula.parse_formula("x^2 e^x")
     d = parsed.derivatives()
     assert sympy.simplify(d.df - (X**2 + 2 * X) * sympy.exp(X)) == 0
     assert sympy.simplify(d.d2f - (X**2 + 4 * X + 2) * sympy.exp(X)) == 0
@@ -148,14 +151,14 @@ def test_typed_model_runs_in_the_vectorised_sweep():
     )  # fmt: skip
     costs = np.array([[10.0], [20.0], [30.0]])
     slopes = np.array([5.0, 10.0])
-    grid = scenarios.solve_grid(sc, {"c": costs, "b": slopes})
+    grid = scenarios.solver.solve_grid(sc, {"c": costs, "b": slopes})
     # p* = (a/b + c) / 2, the lesson's closed form
     assert grid.x == pytest.approx((1300 / slopes + costs) / 2, rel=1e-12)
 
 
 def test_derivative_check_passes_on_a_typed_model():
     sc = scenarios.from_formula("x^2 sin(x) + e^(x/3)", domain=(-4, 4))
-    assert scenarios.check_derivatives(sc).passed
+    assert scenarios.checks.check_derivatives(sc).passed
 
 
 def test_typed_scenario_is_found_by_id_but_not_listed_in_the_registry():
@@ -200,7 +203,7 @@ def test_names_are_whole_identifiers_and_multiply_when_spaced():
 
 
 def test_every_other_name_is_a_parameter_in_order_of_appearance():
-    parsed = scenarios.parse_formula("(p - c)(a - b p)", "p")
+    parsed = scenarios.formula.parse_formula("(p - c)(a - b p)", "p")
     assert parsed.param_names == ("c", "a", "b")
     assert parsed.variable == "p"
     assert parsed.symbol == sympy.Symbol("p", real=True)
@@ -312,7 +315,7 @@ def test_kinks_of_abs_min_and_max_are_reported_as_candidates():
 
 
 def test_fit_functions_give_f_and_the_exact_parameter_gradient():
-    parsed = scenarios.parse_formula("a e^(-k t)", "t")
+    parsed = scenarios.formula.parse_formula("a e^(-k t)", "t")
     f, grads = fit_functions(parsed)
     t = np.array([0.0, 1.0, 2.0])
     assert f(t, a=2.0, k=0.5) == pytest.approx(2 * np.exp(-0.5 * t), rel=1e-15)

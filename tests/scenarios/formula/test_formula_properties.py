@@ -13,9 +13,9 @@ UNARY = ["sin", "cos", "exp", "tanh", "atan", "sqrt(1 + ({})^2)"]
 
 
 def _combine(children):
-    binary = hst.tuples(
-        children, hst.sampled_from(["+", "-", "*", "/"]), children
-    ).map(lambda t: f"({t[0]}) {t[1]} ({t[2]})")
+    binary = hst.tuples(children, hst.sampled_from(["+", "-", "*", "/"]), children).map(
+        lambda t: f"({t[0]}) {t[1]} ({t[2]})"
+    )
     implicit = hst.tuples(children, children).map(lambda t: f"({t[0]})({t[1]})")
     power = hst.tuples(children, hst.sampled_from(["2", "3"])).map(
         lambda t: f"({t[0]})^{t[1]}"

@@ -190,4 +190,3 @@ def test_table_with_an_unexpected_layout_gives_a_clear_error(db):
     conn.close()
     with pytest.raises(StorageError, match="unexpected layout"):
         CaseStore().list()
-
