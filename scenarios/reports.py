@@ -161,7 +161,7 @@ def summary_report(
     if base is None:
         base = names[0]
     if base not in names:
-        raise ValueError(
+        raise InputError(
             f"The base case {base!r} is not among the cases; "
             f"choose one of: {', '.join(names)}."
         )

@@ -2,7 +2,8 @@
 
 Each module in COMMAND_MODULES adds its subcommands with ``register(subparsers)``;
 a subcommand's handler takes the parsed arguments and returns an exit status.
-Bad input of any kind exits with status 2 and one line on stderr.
+Bad input (any ScenarioError) exits with status 2 and one line on stderr;
+any other exception is a bug and shows its traceback.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from scenarios.cli.common import CliError
+from scenarios.errors import ScenarioError
 
 COMMAND_MODULES = ("core", "whatif", "learning", "fitting", "formula")
 
@@ -120,7 +122,11 @@ def _discard_stdout() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return its exit status (2 on any bad input)."""
+    """Run one command; return its exit status (2 on any bad input).
+
+    Bad input is any :class:`~scenarios.errors.ScenarioError`: it prints as
+    one line on stderr. Any other exception is a bug and propagates.
+    """
     _print_what_it_can(sys.stdout)
     _print_what_it_can(sys.stderr)
     try:
@@ -133,10 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _discard_stdout()
         return 1
-    except CliError as exc:
+    except ScenarioError as exc:
+        # The package's own refusals are one sentence; anything else is a bug
+        # and keeps its traceback.
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except (KeyError, ValueError) as exc:
-        message = exc.args[0] if exc.args else str(exc)
-        print(f"error: {message}", file=sys.stderr)
         return 2
