@@ -3,7 +3,7 @@
 The numerical kernel of :mod:`scenarios.roots.engine`: values at Chebyshev points to
 coefficients, the length that matters (chop), bounds on p'' that certify a
 grid cell holds no root or one, and the roots of a piece from its colleague
-matrix.
+matrix. Its thresholds live in :mod:`scenarios.roots.tolerances`.
 """
 
 from __future__ import annotations
@@ -14,21 +14,22 @@ from functools import cache
 
 import numpy as np
 
-EPS = float(np.finfo(float).eps)
-SCALE_FLOOR = 1e-20
-"""Pieces whose values stay below this fraction of max |g| count as zero."""
+from scenarios.roots.tolerances import (
+    CHECK_POINTS,
+    CHOP_TOL,
+    CROWD_GAP,
+    CROWD_IMAG,
+    FINE_DENSITY,
+    IMAG_TOL,
+    SIZES,
+    UNIT_SLACK,
+    chop_tail,
+)
+
 Fn = Callable[[np.ndarray], np.ndarray]
-MAX_DEGREE = np.maximum.reduce
-SIZES = (17, 33, 65)
-"""Chebyshev sample counts tried on a piece before it is split."""
-CHECK_POINTS = 1025
-"""Evenly spaced points at which every interpolant is checked against g."""
-CHOP_TOL = 1e-12
-"""Coefficients below this fraction of the piece's scale are rounding noise."""
-CHECK_TOL = 1e-10
-"""Largest disagreement (fraction of scale) between g and an accepted piece."""
-IMAG_TOL = 1e-3
-"""Eigenvalues further than this from the real axis (unit units) are not roots."""
+"""g: a numpy array of x to the values of g, of the same shape."""
+largest = np.maximum.reduce
+"""The largest entry of an array: ``np.max`` without its wrapper's overhead."""
 
 
 @cache
@@ -84,7 +85,7 @@ def chop_length(c: np.ndarray, scale: float) -> int | None:
     """Length of ``c`` that matters, or None when its tail is not yet negligible."""
     a = np.abs(c)
     tol = CHOP_TOL * scale
-    if a[-max(4, len(c) // 4) :].max() > tol:
+    if a[-chop_tail(len(c)) :].max() > tol:
         return None
     big = np.flatnonzero(a > tol)
     return int(big[-1]) + 1 if big.size else 1
@@ -119,13 +120,27 @@ def unit_roots(c: np.ndarray) -> list[tuple[float, float]]:
     out = [
         (min(max(z.real, -1.0), 1.0), abs(z.imag))
         for z in found
-        if abs(z.imag) <= IMAG_TOL and abs(z.real) <= 1 + 1e-8
+        if abs(z.imag) <= IMAG_TOL and abs(z.real) <= 1 + UNIT_SLACK
     ]
     return sorted(out)
 
 
+def crowded(t: list[float], imag: list[float]) -> list[bool]:
+    """Which of a piece's sorted unit roots are ill-conditioned.
+
+    Those nearly complex (|imag| above ``CROWD_IMAG``) and both of every pair
+    closer than ``CROWD_GAP``: their eigenvalues lose accuracy.
+    """
+    flags = [i > CROWD_IMAG for i in imag]
+    for i in range(len(t) - 1):
+        if t[i + 1] - t[i] < CROWD_GAP:
+            flags[i] = flags[i + 1] = True
+    return flags
+
+
 @cache
 def first_unit() -> np.ndarray:
+    """The first samples of an interval: 17 Chebyshev points, then the check grid."""
     return np.concatenate([unit_points(SIZES[0]), _check_unit()])
 
 
@@ -183,11 +198,13 @@ def local_bend(c: np.ndarray, grid: str, n: int) -> np.ndarray:
 
 @cache
 def fine_unit(n: int) -> np.ndarray:
-    return np.linspace(-1.0, 1.0, 4 * n + 1)
+    """The fine grid of a piece sampled at n Chebyshev points, on [-1, 1]."""
+    return np.linspace(-1.0, 1.0, FINE_DENSITY * n + 1)
 
 
 @cache
 def fine_matrix(n: int) -> np.ndarray:
+    """Interpolation matrix from n Chebyshev values to the fine grid."""
     return _bary_matrix(fine_unit(n), n)
 
 

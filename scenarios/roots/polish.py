@@ -2,36 +2,55 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy.optimize import brentq
 
-from scenarios.roots.chebyshev import EPS, MAX_DEGREE, Fn
+from scenarios.roots.chebyshev import Fn, largest
+from scenarios.roots.result import Candidate, Refinement
+from scenarios.roots.tolerances import (
+    BRENTQ_MAXITER,
+    FEW_CELLS,
+    ILLINOIS_STEPS,
+    LEAN_NEWTON_STEPS,
+    NEWTON_SETTLED,
+    NEWTON_STEPS,
+    ROUNDING_GAP,
+    RTOL,
+    TIGHT,
+)
+
+Floats = np.ndarray | Sequence[float]
+"""Bracket ends or values: an array, or a list of floats."""
+Polished = tuple[list[Candidate], int, list[float] | None]
+"""(roots, evaluations of g, g at each root or None)."""
 
 
 class Unrepeatable(Exception):
     """g gave different signs at the same x (noise, not a function)."""
 
 
-def polish_newton(g: Fn, dg: Fn, a, b, ga, gb, xtol: float):
+def polish_newton(
+    g: Fn, dg: Fn, a: Floats, b: Floats, ga: Floats, gb: Floats, xtol: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
     """Refine many sign-change brackets at once by safeguarded Newton steps.
 
     Each step is one vectorised call of g and one of g'; a step that leaves
     its bracket is replaced by the bracket's midpoint, and every bracket keeps
     its sign change. A root counts only when g changes sign one tolerance
-    either side of it. Returns (roots, brackets, evaluations) for the
-    confirmed ones and the indices of those left to a scalar solver.
+    either side of it. Returns (roots, bracket starts, bracket ends,
+    confirmed, evaluations); the unconfirmed are left to a scalar solver.
     """
     a, b, ga, gb = (np.array(v, dtype=float) for v in (a, b, ga, gb))
     a0, b0 = a.copy(), b.copy()
-    tiny = np.maximum(xtol, 1e-6 * (b - a))
+    tiny = np.maximum(xtol, NEWTON_SETTLED * (b - a))
     with np.errstate(all="ignore"):
         x = b - gb * (b - a) / (gb - ga)
     x = np.where((x > a) & (x < b), x, 0.5 * (a + b))
     calls = 0
     active = np.ones(x.size, dtype=bool)
-    for _ in range(12):
+    for _ in range(NEWTON_STEPS):
         with np.errstate(all="ignore"):
             gx = np.asarray(g(x), dtype=float)
             sx = np.asarray(dg(x), dtype=float)
@@ -67,17 +86,20 @@ def polish_newton(g: Fn, dg: Fn, a, b, ga, gb, xtol: float):
     return x, lo_x, hi_x, ok, calls
 
 
-def polish_many(g: Fn, a, b, ga, gb, xtol: float):
+def polish_many(
+    g: Fn, a: Floats, b: Floats, ga: Floats, gb: Floats, xtol: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Refine many sign-change brackets at once (Illinois regula falsi).
 
     Every step is one vectorised call of g; each bracket keeps its sign change,
-    so it converges like any bracketing method. Returns roots and brackets.
+    so it converges like any bracketing method. Returns (roots, bracket
+    starts, bracket ends, evaluations).
     """
     a, b, ga, gb = (np.array(v, dtype=float) for v in (a, b, ga, gb))
     kept = np.zeros(a.size)  # +1: b kept last step, -1: a kept last step
     calls = 0
-    for _ in range(200):
-        open_ = (b - a) > xtol + 4 * EPS * np.maximum(np.abs(a), np.abs(b))
+    for _ in range(ILLINOIS_STEPS):
+        open_ = (b - a) > xtol + RTOL * np.maximum(np.abs(a), np.abs(b))
         open_ &= (ga != 0) & (gb != 0)
         if not open_.any():
             break
@@ -110,14 +132,16 @@ def polish_many(g: Fn, a, b, ga, gb, xtol: float):
     return root, a, b, calls
 
 
-def confirm_closed_form(g, lo, hi, cx, xtol):
+def confirm_closed_form(
+    g: Fn, lo: float, hi: float, cx: list[float], xtol: float
+) -> tuple[list[Candidate], list[float] | None, int] | None:
     """Confirm closed-form roots of a degree-1 or -2 interpolant on the true g.
 
     The interpolant's root usually is g's root to rounding, so a sign change
     one tolerance either side confirms it at once (g at the root itself comes
-    in the same call, as its residual); otherwise one secant step in a 1e-9
-    bracket comes first. Returns (roots, g at each root or None, evaluations),
-    or None when neither confirms.
+    in the same call, as its residual); otherwise one secant step in a
+    ``TIGHT`` bracket comes first. Returns (roots, g at each root or None,
+    evaluations), or None when neither confirms.
     """
     k = len(cx)
     if k == 1:
@@ -139,15 +163,13 @@ def confirm_closed_form(g, lo, hi, cx, xtol):
     for i in range(k):
         ca, cb = conf[i], conf[k + i]
         if (ca <= 0 <= cb) or (cb <= 0 <= ca):
-            out.append(
-                (cx[i], "closed form, sign change confirmed", False, (xa[i], xb[i]))
-            )
+            out.append(Candidate(cx[i], Refinement.CLOSED_FORM, (xa[i], xb[i])))
             values.append(conf[2 * k + i])
         else:
             retry.append(cx[i])
     if retry:
         values = None
-        d = max(1e-9 * (hi - lo), 4 * EPS * max(1.0, abs(lo), abs(hi)))
+        d = max(TIGHT * (hi - lo), ROUNDING_GAP * max(1.0, abs(lo), abs(hi)))
         lo_d = [max(x - d, lo) for x in retry]
         hi_d = [min(x + d, hi) for x in retry]
         r = len(retry)
@@ -169,12 +191,20 @@ def confirm_closed_form(g, lo, hi, cx, xtol):
             ca, cb = conf[i], conf[r + i]
             if not ((ca <= 0 <= cb) or (cb <= 0 <= ca)):
                 return None
-            out.append((x1[i], "secant in a tight bracket", False, (xa[i], xb[i])))
+            out.append(Candidate(x1[i], Refinement.SECANT, (xa[i], xb[i])))
         out.sort()
     return out, values, calls
 
 
-def _newton_lean(g: Fn, dg: Fn, a, b, ga, gb, xtol: float):
+def _newton_lean(
+    g: Fn,
+    dg: Fn,
+    a: np.ndarray,
+    b: np.ndarray,
+    ga: np.ndarray,
+    gb: np.ndarray,
+    xtol: float,
+) -> Polished | None:
     """Plain vectorised Newton from the secant point of each certified cell.
 
     Each cell holds exactly one root and g is monotone across it, so Newton
@@ -186,13 +216,13 @@ def _newton_lean(g: Fn, dg: Fn, a, b, ga, gb, xtol: float):
     """
     with np.errstate(all="ignore"):
         x = b - gb * (b - a) / (gb - ga)
-        tiny = MAX_DEGREE(np.maximum(xtol, 1e-6 * (b - a)))
+        tiny = largest(np.maximum(xtol, NEWTON_SETTLED * (b - a)))
         calls = 0
-        for _ in range(6):
+        for _ in range(LEAN_NEWTON_STEPS):
             step = np.asarray(g(x), dtype=float) / np.asarray(dg(x), dtype=float)
             calls += 2 * x.size
             x = x - step
-            if MAX_DEGREE(np.abs(step)) <= tiny:
+            if largest(np.abs(step)) <= tiny:
                 break
         else:
             return None
@@ -205,9 +235,8 @@ def _newton_lean(g: Fn, dg: Fn, a, b, ga, gb, xtol: float):
     ca, cb = both[:k], both[k : 2 * k]
     if not (((ca <= 0) & (cb >= 0) | (ca >= 0) & (cb <= 0)) & (lo_x <= hi_x)).all():
         return None
-    how = "Newton on g, sign change confirmed"
     roots = [
-        (r, how, False, (p, q))
+        Candidate(r, Refinement.NEWTON, (p, q))
         for r, p, q in zip(x.tolist(), lo_x.tolist(), hi_x.tolist(), strict=True)
     ]
     return roots, calls, both[2 * k :].tolist()
@@ -215,7 +244,7 @@ def _newton_lean(g: Fn, dg: Fn, a, b, ga, gb, xtol: float):
 
 def polish_cells(
     g: Fn, dg: Fn | None, gx: np.ndarray, gv: np.ndarray, idx: np.ndarray, xtol: float
-) -> tuple[list[tuple], int]:
+) -> Polished:
     """Polish the roots in certified cells ``[gx[i], gx[i + 1]]``, i in ``idx``.
 
     ``gv`` is the true g at ``gx``, so every cell's sign change is already
@@ -224,7 +253,7 @@ def polish_cells(
     the roots or None).
     """
     calls = 0
-    roots: list[tuple] = []
+    roots: list[Candidate] = []
     if idx.size > 1 and dg is not None:
         lean = _newton_lean(g, dg, gx[idx], gx[idx + 1], gv[idx], gv[idx + 1], xtol)
         if lean is not None:
@@ -234,22 +263,21 @@ def polish_cells(
         )
         calls += used
         roots = [
-            (r, "Newton on g, sign change confirmed", False, (p, q))
+            Candidate(r, Refinement.NEWTON, (p, q))
             for r, p, q, good in zip(
                 root.tolist(), ra.tolist(), rb.tolist(), ok.tolist(), strict=True
             )
             if good
         ]
         rest = idx[~ok].tolist()
-        how = "brentq on g"
-    elif idx.size > 6:
+    elif idx.size > FEW_CELLS:
         root, ra, rb, used = polish_many(
             g, gx[idx], gx[idx + 1], gv[idx], gv[idx + 1], xtol
         )
         calls += used
         return (
             [
-                (r, "Illinois regula falsi on g", False, (p, q))
+                Candidate(r, Refinement.ILLINOIS, (p, q))
                 for r, p, q in zip(root.tolist(), ra.tolist(), rb.tolist(), strict=True)
             ],
             calls,
@@ -257,7 +285,6 @@ def polish_cells(
         )
     else:
         rest = idx.tolist()
-        how = "brentq on g"
     if rest:
 
         def g1(x: float) -> float:
@@ -268,7 +295,7 @@ def polish_cells(
                 g1, float(gx[i]), float(gx[i + 1]), float(gv[i]), float(gv[i + 1]), xtol
             )
             calls += used
-            roots.append((r, how, False, bracket))
+            roots.append(Candidate(r, Refinement.BRENTQ, bracket))
         roots.sort()
     return roots, calls, None
 
@@ -281,13 +308,25 @@ def polish_root(
     gb: float,
     xtol: float,
 ) -> tuple[float, int, tuple[float, float] | None]:
+    """brentq on [a, b] where g1 changes sign: (root, evaluations, bracket).
+
+    An end where g1 is zero is the root itself (no bracket). Raises
+    :class:`Unrepeatable` when g1 no longer changes sign there.
+    """
     if ga == 0:
         return a, 0, None
     if gb == 0:
         return b, 0, None
     try:
         root, info = brentq(
-            g1, a, b, xtol=xtol, rtol=4 * EPS, maxiter=200, full_output=True, disp=False
+            g1,
+            a,
+            b,
+            xtol=xtol,
+            rtol=RTOL,
+            maxiter=BRENTQ_MAXITER,
+            full_output=True,
+            disp=False,
         )
     except ValueError:
         # The signs seen a moment ago are gone: g is not a function of x alone.

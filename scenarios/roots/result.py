@@ -1,10 +1,17 @@
-"""The result of a root search, and a fast builder for frozen dataclasses."""
+"""The result of a root search, each root's record, and a fast dataclass builder.
+
+Every path of the engine produces :class:`Candidate` rows (a root of the true
+g and how it was refined, a :class:`Refinement`); they are merged into one
+:class:`RootResult`.
+"""
 
 from __future__ import annotations
 
+import enum
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from scenarios.errors import ScenarioError
 
@@ -15,11 +22,90 @@ class NotFiniteError(ScenarioError, ValueError):
     """g returned NaN or an infinity at a sample point."""
 
 
+class Refinement(enum.StrEnum):
+    """How a root was refined on the true g.
+
+    A str: its value is the text ``RootResult.refined_by`` shows.
+    """
+
+    EXACT_AT_SAMPLE = "exact at a sample"
+    EXACT_AT_END = "exact"
+    EXACT_TOUCH = "exact zero where g touches zero"
+    CLOSED_FORM = "closed form, sign change confirmed"
+    SECANT = "secant in a tight bracket"
+    BRENTQ = "brentq on g"
+    BRENTQ_SAMPLED = "brentq on a sampled sign change"
+    NEWTON = "Newton on g, sign change confirmed"
+    ILLINOIS = "Illinois regula falsi on g"
+    TOUCH_BRENTQ = "touches zero: brentq on g'"
+    TOUCH_MINIMUM = "touches zero: minimum of |g|"
+
+    @property
+    def exact(self) -> bool:
+        """g is exactly zero there: it beats a polished root beside it."""
+        return self in _EXACT
+
+    @property
+    def touching(self) -> bool:
+        """g touches zero there without changing sign."""
+        return self in _TOUCHING
+
+
+_EXACT = frozenset(
+    {Refinement.EXACT_AT_SAMPLE, Refinement.EXACT_AT_END, Refinement.EXACT_TOUCH}
+)
+_TOUCHING = frozenset(
+    {Refinement.EXACT_TOUCH, Refinement.TOUCH_BRENTQ, Refinement.TOUCH_MINIMUM}
+)
+
+
+class Candidate(NamedTuple):
+    """One root of the true g before the merge: where, how, and its bracket.
+
+    ``bracket`` is the sign-change interval it was refined in (None for an
+    exact zero or a touching root). A tuple, so candidates sort by x first.
+    """
+
+    x: float
+    refinement: Refinement
+    bracket: tuple[float, float] | None = None
+
+    @property
+    def touching(self) -> bool:
+        """g touches zero here without changing sign."""
+        return self.refinement.touching
+
+
+def root_fields(candidates: Iterable[Candidate]) -> dict[str, tuple]:
+    """The per-root fields of a :class:`RootResult`, from its sorted candidates."""
+    rows = tuple(candidates)
+    if not rows:
+        return {"roots": (), "refined_by": (), "touching": (), "brackets": ()}
+    roots, refined_by, brackets = zip(*rows, strict=True)
+    return {
+        "roots": roots,
+        "refined_by": refined_by,
+        "touching": tuple([how in _TOUCHING for how in refined_by]),
+        "brackets": brackets,
+    }
+
+
+def candidates_of(result: RootResult) -> list[Candidate]:
+    """The roots of ``result`` as candidates again, in order."""
+    return [
+        Candidate(x, Refinement(how), bracket)
+        for x, how, bracket in zip(
+            result.roots, result.refined_by, result.brackets, strict=True
+        )
+    ]
+
+
 @dataclass(frozen=True)
 class RootResult:
     """Every root of g on [lo, hi] and how it was found (like scipy's RootResults).
 
-    ``roots`` are sorted; ``refined_by[i]`` says how root i was polished and
+    ``roots`` are sorted; ``refined_by[i]`` says how root i was polished (a
+    :class:`Refinement`, which is its text) and
     ``touching[i]`` is True where g touches zero without changing sign, and
     ``brackets[i]`` is the sign-change interval it was refined in (None for
     an exact zero or a touching root).
@@ -36,7 +122,7 @@ class RootResult:
     lo: float
     hi: float
     roots: tuple[float, ...]
-    refined_by: tuple[str, ...]
+    refined_by: tuple[Refinement, ...]
     touching: tuple[bool, ...]
     brackets: tuple[tuple[float, float] | None, ...]
     function_calls: int
@@ -60,6 +146,7 @@ class RootResult:
 
     @property
     def max_degree(self) -> int:
+        """The highest degree of any piece (-1 marks an unresolved one)."""
         return max(self.degrees, default=0)
 
     def uniform_points(self) -> int:
