@@ -99,21 +99,56 @@ def curvature(
     """
     p = scenario.resolve(params)
     lo, hi = domain_of(scenario, p)
-    width = hi - lo
     try:
         search = find_roots(lambda x: scenario.d2f(x, **p), lo, hi)
     except NotFiniteError:
         raise not_finite(scenario, "second derivative") from None
-    # The size of f sets what counts as a flat stretch of f''.
-    probe = np.array([lo, *search.roots, 0.5 * (lo + hi), hi])
+    flat_below, probes = _flat_threshold(scenario, p, lo, hi, search.roots)
+    inflections, checks = _inflections(scenario, p, lo, hi, search, flat_below)
+    edges = [lo, *(ip.x for ip in inflections), hi]
+    regions, samples = _regions(scenario, p, edges, flat_below)
+    return Curvature(
+        scenario_id=scenario.id,
+        params=p,
+        domain=(lo, hi),
+        inflections=tuple(inflections),
+        regions=tuple(regions),
+        evaluations=search.function_calls + probes + checks + samples,
+        search=search,
+    )
+
+
+def _flat_threshold(
+    scenario: Scenario,
+    p: Mapping[str, float],
+    lo: float,
+    hi: float,
+    roots: tuple[float, ...],
+) -> tuple[float, int]:
+    """The |f''| below which a stretch counts as flat, and the evaluations of f.
+
+    The size of f sets what counts as a flat stretch of f''.
+    """
+    probe = np.array([lo, *roots, 0.5 * (lo + hi), hi])
     with np.errstate(all="ignore"):
         fs = np.broadcast_to(
             np.asarray(scenario.f(probe, **p), dtype=float), probe.shape
         )
-    evaluations = search.function_calls + probe.size
     finite_f = fs[np.isfinite(fs)]
     scale = float(np.max(np.abs(finite_f))) if finite_f.size else 0.0
-    flat_below = FLAT_TOLERANCE * scale / width**2
+    return FLAT_TOLERANCE * scale / (hi - lo) ** 2, probe.size
+
+
+def _inflections(
+    scenario: Scenario,
+    p: Mapping[str, float],
+    lo: float,
+    hi: float,
+    search: RootResult,
+    flat_below: float,
+) -> tuple[list[InflectionPoint], int]:
+    """The roots of f'' where its sign flips, and the evaluations that took."""
+    width = hi - lo
 
     def bend(x: float) -> float:
         return float(scenario.d2f(x, **p))
@@ -123,6 +158,7 @@ def curvature(
         return _concavity_of(np.array([value]), flat_below)
 
     step = 1e-6 * width
+    evaluations = 0
     inflections: list[InflectionPoint] = []
     for root, touching, bracket in zip(
         search.roots, search.touching, search.brackets, strict=True
@@ -147,8 +183,17 @@ def curvature(
             )
         )
         evaluations += 4
+    return inflections, evaluations
 
-    edges = [lo, *(ip.x for ip in inflections), hi]
+
+def _regions(
+    scenario: Scenario,
+    p: Mapping[str, float],
+    edges: list[float],
+    flat_below: float,
+) -> tuple[list[ConcavityRegion], int]:
+    """The concavity between consecutive ``edges``, and the evaluations of f''."""
+    evaluations = 0
     regions = []
     for start, end in zip(edges[:-1], edges[1:], strict=True):
         # f'' keeps one sign between inflections; judge it by its largest
@@ -160,15 +205,7 @@ def curvature(
             )
         evaluations += inside.size
         regions.append(ConcavityRegion(start, end, _concavity_of(values, flat_below)))
-    return Curvature(
-        scenario_id=scenario.id,
-        params=p,
-        domain=(lo, hi),
-        inflections=tuple(inflections),
-        regions=tuple(regions),
-        evaluations=evaluations,
-        search=search,
-    )
+    return regions, evaluations
 
 
 def inflection_points(

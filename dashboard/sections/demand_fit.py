@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 import altair as alt
@@ -163,15 +164,54 @@ def render_demand_fit(
     _use_buttons(scenario, line, comparison)
 
 
+@dataclass(frozen=True)
+class _Axes:
+    """The demand chart's axis titles and price format, shared by its layers."""
+
+    x_title: str
+    y_title: str
+    money: str
+
+
 def _demand_chart(
     scenario: Scenario,
     observations: sales.Observations,
     comparison: shapes.DemandComparison,
     units_name: str,
 ) -> None:
+    """The observations, every fitted shape and its best price, in one chart."""
     price_unit = scenario.variable.unit
-    x_title = fmt.with_unit(scenario.variable.label, price_unit)
-    y_title = f"Sold ({units_name})"
+    axes = _Axes(
+        x_title=fmt.with_unit(scenario.variable.label, price_unit),
+        y_title=f"Sold ({units_name})",
+        money="$,.2f" if price_unit.startswith("$") else ",.4~g",
+    )
+    domain = [f.label for f in comparison.fits if f.converged]
+    colours = [COLOURS[f.model] for f in comparison.fits if f.converged]
+    scale = alt.Scale(domain=domain, range=colours)
+    lines = _fitted_lines(observations, comparison, scale, axes)
+    chart = lines + _observed_dots(observations, axes)
+    best = _best_prices(comparison, scale, axes)
+    if best is not None:
+        chart += best
+    st.altair_chart(chart.properties(height=300), width="stretch")
+    st.caption(
+        "Dots: your observations. Lines: each demand shape fitted by least "
+        "squares on units. Diamonds: the best price under each shape."
+    )
+
+
+def _fitted_lines(
+    observations: sales.Observations,
+    comparison: shapes.DemandComparison,
+    scale: alt.Scale,
+    axes: _Axes,
+) -> alt.Chart:
+    """A line per converged shape, its demand from 0 to 1.5 × the most sold.
+
+    Prices run from half the lowest observed to a quarter past the highest,
+    or on to the linear fit's zero-demand price (at most twice the highest).
+    """
     top = float(observations.prices.max())
     linear = next((f for f in comparison.fits if f.model == "linear"), None)
     hi = top * 1.25
@@ -189,18 +229,13 @@ def _demand_chart(
         frames.append(
             pd.DataFrame({"price": xs[keep], "units": ys[keep], "model": fit.label})
         )
-    points = pd.DataFrame({"price": observations.prices, "units": observations.units})
-    domain = [f.label for f in comparison.fits if f.converged]
-    colours = [COLOURS[f.model] for f in comparison.fits if f.converged]
-    scale = alt.Scale(domain=domain, range=colours)
     colour = alt.Color(
         "model:N",
         title="Demand shape",
         scale=scale,
         legend=alt.Legend(orient="bottom"),
     )
-    money = "$,.2f" if price_unit.startswith("$") else ",.4~g"
-    lines = (
+    return (
         alt.Chart(
             pd.concat(frames)
             if frames
@@ -208,28 +243,39 @@ def _demand_chart(
         )
         .mark_line(strokeWidth=2)
         .encode(
-            x=alt.X("price:Q", title=x_title),
-            y=alt.Y("units:Q", title=y_title),
+            x=alt.X("price:Q", title=axes.x_title),
+            y=alt.Y("units:Q", title=axes.y_title),
             color=colour,
             tooltip=[
                 alt.Tooltip("model:N", title="Shape"),
-                alt.Tooltip("price:Q", title=x_title, format=money),
-                alt.Tooltip("units:Q", title=y_title, format=",.4~g"),
+                alt.Tooltip("price:Q", title=axes.x_title, format=axes.money),
+                alt.Tooltip("units:Q", title=axes.y_title, format=",.4~g"),
             ],
         )
     )
-    dots = (
+
+
+def _observed_dots(observations: sales.Observations, axes: _Axes) -> alt.Chart:
+    """A dot per observation."""
+    points = pd.DataFrame({"price": observations.prices, "units": observations.units})
+    return (
         alt.Chart(points)
         .mark_circle(size=70, color="#29335c", opacity=1)
         .encode(
             x="price:Q",
             y="units:Q",
             tooltip=[
-                alt.Tooltip("price:Q", title=x_title, format=money),
-                alt.Tooltip("units:Q", title=y_title, format=",.4~g"),
+                alt.Tooltip("price:Q", title=axes.x_title, format=axes.money),
+                alt.Tooltip("units:Q", title=axes.y_title, format=",.4~g"),
             ],
         )
     )
+
+
+def _best_prices(
+    comparison: shapes.DemandComparison, scale: alt.Scale, axes: _Axes
+) -> alt.Chart | None:
+    """A diamond at each shape's best price, or None when no shape has one."""
     best = pd.DataFrame(
         [
             {
@@ -242,26 +288,21 @@ def _demand_chart(
             if f.converged and f.optimum.price is not None
         ]
     )
-    chart = lines + dots
-    if not best.empty:
-        chart += (
-            alt.Chart(best)
-            .mark_point(shape="diamond", size=120, filled=True, stroke="white")
-            .encode(
-                x="price:Q",
-                y="units:Q",
-                color=alt.Color("model:N", scale=scale, legend=None),
-                tooltip=[
-                    alt.Tooltip("model:N", title="Best price under"),
-                    alt.Tooltip("price:Q", title=x_title, format=money),
-                    alt.Tooltip("profit:Q", title="Profit there", format="$,.0f"),
-                ],
-            )
+    if best.empty:
+        return None
+    return (
+        alt.Chart(best)
+        .mark_point(shape="diamond", size=120, filled=True, stroke="white")
+        .encode(
+            x="price:Q",
+            y="units:Q",
+            color=alt.Color("model:N", scale=scale, legend=None),
+            tooltip=[
+                alt.Tooltip("model:N", title="Best price under"),
+                alt.Tooltip("price:Q", title=axes.x_title, format=axes.money),
+                alt.Tooltip("profit:Q", title="Profit there", format="$,.0f"),
+            ],
         )
-    st.altair_chart(chart.properties(height=300), width="stretch")
-    st.caption(
-        "Dots: your observations. Lines: each demand shape fitted by least "
-        "squares on units. Diamonds: the best price under each shape."
     )
 
 

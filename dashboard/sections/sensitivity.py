@@ -339,14 +339,17 @@ def _render_tornado(scenario: Scenario, items: ParamItems) -> None:
         horizontal=True,
         key="whatif_tornado_measure",
     )
-    unit = scenario.objective_unit if measure == "objective" else var.unit
-    title = scenario.objective_label if measure == "objective" else f"Best {var.label}"
-    ordered = sorted(
-        bars.bars,
-        key=lambda b: (
-            -(b.objective_swing if measure == "objective" else b.optimum_swing)
-        ),
-    )
+    left, right = st.columns([2, 3], gap="medium")
+    with left:
+        _tornado_chart(scenario, bars, measure)
+    with right:
+        _local_slopes(scenario, local)
+
+
+def _tornado_rows(
+    scenario: Scenario, ordered: list[sens.TornadoBar], measure: str, unit: str
+) -> pd.DataFrame:
+    """Two rows a parameter (−10 % and +10 %), for the tornado chart."""
     rows = []
     for b in ordered:
         for side, theta, change in (
@@ -362,55 +365,69 @@ def _render_tornado(scenario: Scenario, items: ParamItems) -> None:
                     "change_text": _change(change, unit),
                 }
             )
-    frame = pd.DataFrame(rows)
+    return pd.DataFrame(rows)
+
+
+def _tornado_chart(scenario: Scenario, bars: sens.Tornado, measure: str) -> None:
+    """The tornado of ``measure``, widest bar on top, with its notes."""
+    var = scenario.variable
+    unit = scenario.objective_unit if measure == "objective" else var.unit
+    title = scenario.objective_label if measure == "objective" else f"Best {var.label}"
+    ordered = sorted(
+        bars.bars,
+        key=lambda b: (
+            -(b.objective_swing if measure == "objective" else b.optimum_swing)
+        ),
+    )
+    frame = _tornado_rows(scenario, ordered, measure, unit)
     order = tuple(fmt.slider_label(scenario.param(b.name)) for b in ordered)
     spec = sensitivity_charts.tornado_spec(scenario.id, measure, order)
-    left, right = st.columns([2, 3], gap="medium")
-    with left:
-        st.vega_lite_chart(
-            vega.sendable(vega.with_data(spec, {"tornado": frame})),
-            width="stretch",
+    st.vega_lite_chart(
+        vega.sendable(vega.with_data(spec, {"tornado": frame})),
+        width="stretch",
+    )
+    now = bars.objective if measure == "objective" else bars.optimum
+    st.caption(
+        f"Each parameter moved ±10 % of its current value, one at a time, "
+        f"clipped to its range. Now: {title.lower()} {_quantity(now, unit)}."
+    )
+    notes = [n for b in ordered for n in b.notes]
+    for note in notes:
+        st.caption(plain(note))
+
+
+def _local_slopes(scenario: Scenario, local: tuple[sens.LocalSensitivity, ...]) -> None:
+    """The table of local slopes at the optimum, and how they are worked out."""
+    var = scenario.variable
+    st.markdown("**Local slopes at the optimum**")
+    table = pd.DataFrame(
+        {
+            "Step up in": [f"{s.label} +{per_unit(s.unit)}" for s in local],
+            f"Best {var.label.lower()}": [
+                _change(s.optimum_slope, var.unit) for s in local
+            ],
+            scenario.objective_label: [
+                _change(s.objective_slope, scenario.objective_unit) for s in local
+            ],
+            "Elasticity": [
+                "—" if not math.isfinite(s.elasticity) else fmt.number(s.elasticity, 3)
+                for s in local
+            ],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    boundary = any(s.method == "boundary" for s in local)
+    st.caption(
+        "dx*/dθ = −(∂f′/∂θ) ÷ f″(x*), from the analytic derivatives; the "
+        "profit slope is ∂f/∂θ at x* (envelope theorem). Elasticity: % change "
+        "in x* per 1 % change in the parameter."
+        + (
+            " The optimum sits at an end of its range, so x* moves only as "
+            "that end moves."
+            if boundary
+            else ""
         )
-        now = bars.objective if measure == "objective" else bars.optimum
-        st.caption(
-            f"Each parameter moved ±10 % of its current value, one at a time, "
-            f"clipped to its range. Now: {title.lower()} {_quantity(now, unit)}."
-        )
-        notes = [n for b in ordered for n in b.notes]
-        for note in notes:
-            st.caption(plain(note))
-    with right:
-        st.markdown("**Local slopes at the optimum**")
-        table = pd.DataFrame(
-            {
-                "Step up in": [f"{s.label} +{per_unit(s.unit)}" for s in local],
-                f"Best {var.label.lower()}": [
-                    _change(s.optimum_slope, var.unit) for s in local
-                ],
-                scenario.objective_label: [
-                    _change(s.objective_slope, scenario.objective_unit) for s in local
-                ],
-                "Elasticity": [
-                    "—"
-                    if not math.isfinite(s.elasticity)
-                    else fmt.number(s.elasticity, 3)
-                    for s in local
-                ],
-            }
-        )
-        st.dataframe(table, hide_index=True, width="stretch")
-        boundary = any(s.method == "boundary" for s in local)
-        st.caption(
-            "dx*/dθ = −(∂f′/∂θ) ÷ f″(x*), from the analytic derivatives; the "
-            "profit slope is ∂f/∂θ at x* (envelope theorem). Elasticity: % change "
-            "in x* per 1 % change in the parameter."
-            + (
-                " The optimum sits at an end of its range, so x* moves only as "
-                "that end moves."
-                if boundary
-                else ""
-            )
-        )
-        for s in local:
-            if s.note:
-                st.caption(plain(f"{s.label}: {s.note}"))
+    )
+    for s in local:
+        if s.note:
+            st.caption(plain(f"{s.label}: {s.note}"))

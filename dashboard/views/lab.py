@@ -131,6 +131,13 @@ def _step_size_section(scenario: Scenario, items: Items, x: float) -> None:
     study = _study(scenario.id, items, x)
     spec = difference_charts.step_error_chart(study)
     st.vega_lite_chart(vega.sendable(spec), width="stretch")
+    _two_errors(study)
+    _best_steps(study)
+    _step_size_table(study)
+
+
+def _two_errors(study: StepSizeStudy) -> None:
+    """Why the error falls and then rises again as h shrinks."""
     scale = fmt.number(study.scale)
     eps = fmt.number(EPS, sig=2, zero_below=0)
     st.markdown(
@@ -153,6 +160,10 @@ Two errors pull against each other as h shrinks.
   best. Here scale = max(|x|, 1) = {scale}. The dashed lines mark both.
 """
     )
+
+
+def _best_steps(study: StepSizeStudy) -> None:
+    """The best h measured for each difference, against the error model's."""
     forward_model = (
         f"the error model predicts {fmt.number(study.model_forward_h, sig=2)}"
         if study.model_forward_h is not None
@@ -183,6 +194,10 @@ Two errors pull against each other as h shrinks.
         "The model's h uses the sizes of f and its derivatives at x, so it lands "
         "closer than the rule of thumb; both are estimates, not guarantees."
     )
+
+
+def _step_size_table(study: StepSizeStudy) -> None:
+    """Every step tried, its estimates and errors, in an expander."""
     best_f, best_c = study.best_forward_h, study.best_central_h
     rows = []
     for r in study.rows:

@@ -29,6 +29,7 @@ from scenarios.fitting.demand.sales import (
     parse_pairs,
 )
 from scenarios.formatting import r_squared
+from scenarios.model import Scenario
 from scenarios.registry import get
 from scenarios.reports import summary_csv, summary_report
 from scenarios.sensitivity import MAX_GRID, MAX_POINTS, one_way, two_way
@@ -134,6 +135,7 @@ def _json_array(values: np.ndarray) -> list:
 
 
 def run_sweep(args: argparse.Namespace) -> int:
+    """The optimum across one parameter (``--param`` once) or a grid of two."""
     scenario = scenario_arg(args.scenario)
     params = parse_overrides(scenario, args.overrides)
     names = args.params
@@ -142,50 +144,71 @@ def run_sweep(args: argparse.Namespace) -> int:
     for name in names:
         scenario.param(name)
     points = 11 if args.points is None else args.points
-    var = scenario.variable
     if len(names) == 1:
-        sweep = one_way(scenario, names[0], params, points)
-        if args.json:
-            print_json(
-                {
-                    "scenario": scenario.id,
-                    "param": sweep.param,
-                    "params": sweep.params,
-                    "variable": var.name,
-                    "values": _json_array(sweep.values),
-                    "x": _json_array(sweep.optimum),
-                    "value": _json_array(sweep.objective),
-                    "on_boundary": [bool(b) for b in sweep.on_boundary],
-                    "current": sweep.current,
-                }
-            )
-            return 0
-        unit = scenario.param(names[0]).unit
-        rows = []
-        for theta, x, v, edge, here in zip(
-            sweep.values,
-            sweep.optimum,
-            sweep.objective,
-            sweep.on_boundary,
-            sweep.values == sweep.current,
-            strict=True,
-        ):
-            if math.isnan(x):
-                rows.append([with_unit(theta, unit), "infeasible", "", "", ""])
-                continue
-            rows.append(
-                [
-                    with_unit(theta, unit),
-                    with_unit(x, var.unit),
-                    with_unit(v, scenario.objective_unit),
-                    "range end" if edge else "",
-                    "current" if here else "",
-                ]
-            )
-        print_table([names[0], f"best {var.name}", "f(x*)", "", ""], rows)
-        return 0
+        return _sweep_one_way(args, scenario, params, points)
+    return _sweep_two_way(args, scenario, params, points)
 
-    grid = two_way(scenario, names[0], names[1], params, points)
+
+def _sweep_one_way(
+    args: argparse.Namespace,
+    scenario: Scenario,
+    params: dict[str, float],
+    points: int,
+) -> int:
+    """A one-way sweep of ``args.params[0]``: as JSON or a table, one row a value."""
+    name = args.params[0]
+    var = scenario.variable
+    sweep = one_way(scenario, name, params, points)
+    if args.json:
+        print_json(
+            {
+                "scenario": scenario.id,
+                "param": sweep.param,
+                "params": sweep.params,
+                "variable": var.name,
+                "values": _json_array(sweep.values),
+                "x": _json_array(sweep.optimum),
+                "value": _json_array(sweep.objective),
+                "on_boundary": [bool(b) for b in sweep.on_boundary],
+                "current": sweep.current,
+            }
+        )
+        return 0
+    unit = scenario.param(name).unit
+    rows = []
+    for theta, x, v, edge, here in zip(
+        sweep.values,
+        sweep.optimum,
+        sweep.objective,
+        sweep.on_boundary,
+        sweep.values == sweep.current,
+        strict=True,
+    ):
+        if math.isnan(x):
+            rows.append([with_unit(theta, unit), "infeasible", "", "", ""])
+            continue
+        rows.append(
+            [
+                with_unit(theta, unit),
+                with_unit(x, var.unit),
+                with_unit(v, scenario.objective_unit),
+                "range end" if edge else "",
+                "current" if here else "",
+            ]
+        )
+    print_table([name, f"best {var.name}", "f(x*)", "", ""], rows)
+    return 0
+
+
+def _sweep_two_way(
+    args: argparse.Namespace,
+    scenario: Scenario,
+    params: dict[str, float],
+    points: int,
+) -> int:
+    """A two-way grid: as JSON, or a table of x* or f(x*) (``args.of``)."""
+    var = scenario.variable
+    grid = two_way(scenario, args.params[0], args.params[1], params, points)
     if args.json:
         print_json(
             {

@@ -132,69 +132,15 @@ def descend(
     """
     p, (lo, hi) = resolve(scenario, params)
     start = require_in_domain("start", start, lo, hi)
-    rate = float(learning_rate)
-    if not (math.isfinite(rate) and rate > 0):
-        raise InputError(f"learning rate must be a positive number, not {rate!r}")
-    if isinstance(max_steps, bool) or int(max_steps) != max_steps:
-        raise InputError(f"max steps must be a whole number, not {max_steps!r}")
-    max_steps = int(max_steps)
-    if not 1 <= max_steps <= MAX_STEPS_LIMIT:
-        raise InputError(f"max steps must be from 1 to {MAX_STEPS_LIMIT:,}")
-    if not (math.isfinite(tolerance) and tolerance > 0):
-        raise InputError(f"tolerance must be a positive number, not {tolerance!r}")
+    rate, max_steps = _checked_settings(learning_rate, max_steps, tolerance)
     x_tol = tolerance * (hi - lo)
     g_tol = tolerance * typical_slope(scenario, p, lo, hi)
-    sign = 1.0 if scenario.goal == "maximize" else -1.0
-
-    x = start
-    value = scalar(scenario.f, x, p)
-    slope = scalar(scenario.df, x, p)
-    if not (math.isfinite(value) and math.isfinite(slope)):
-        raise InputError(f"f or f' is not a finite number at the start x = {x:g}")
-    path = [DescentStep(0, x, value, slope)]
-    status: Status = "max_steps"
-    reason: Reason = "budget"
-    escaped: float | None = None
-    overshoots = 0
-    worsening = 0
-    if abs(slope) <= g_tol:
-        status, reason = "converged", "small_gradient"
+    walk = _Walk(scenario, p, (lo, hi), rate, x_tol, g_tol)
+    walk.begin(start)
     for n in range(1, max_steps + 1):
-        if status != "max_steps":
+        if walk.status != "max_steps":
             break
-        proposed = x + sign * rate * slope
-        if not math.isfinite(proposed):
-            status, reason, escaped = "diverged", "not_finite", proposed
-            break
-        if not lo <= proposed <= hi:
-            escaped = proposed
-            edge = hi if proposed > hi else lo
-            # Improving direction at the edge: the same way we were heading
-            # means the best is at that end; the other way means we overshot.
-            heading = math.copysign(1.0, proposed - x)
-            improving_at_edge = sign * scalar(scenario.df, edge, p)
-            if improving_at_edge * heading > 0:
-                status, reason = "left_domain", "edge"
-            else:
-                status, reason = "diverged", "overshoot"
-            break
-        new_value = scalar(scenario.f, proposed, p)
-        new_slope = scalar(scenario.df, proposed, p)
-        if not (math.isfinite(new_value) and math.isfinite(new_slope)):
-            status, reason, escaped = "diverged", "not_finite", proposed
-            break
-        if slope * new_slope < 0:
-            overshoots += 1
-        worsening = worsening + 1 if _worse(scenario.goal, value, new_value) else 0
-        moved = abs(proposed - x)
-        x, value, slope = proposed, new_value, new_slope
-        path.append(DescentStep(n, x, value, slope))
-        if moved <= x_tol:
-            status, reason = "converged", "small_step"
-        elif abs(slope) <= g_tol:
-            status, reason = "converged", "small_gradient"
-        elif worsening >= WORSENING_PATIENCE:
-            status, reason = "diverged", "worsening"
+        walk.update(n)
     return Descent(
         scenario_id=scenario.id,
         params=p,
@@ -205,12 +151,106 @@ def descend(
         x_tolerance=x_tol,
         gradient_tolerance=g_tol,
         domain=(lo, hi),
-        steps=tuple(path),
-        status=status,
-        reason=reason,
-        escaped_to=escaped,
-        overshoots=overshoots,
+        steps=tuple(walk.path),
+        status=walk.status,
+        reason=walk.reason,
+        escaped_to=walk.escaped,
+        overshoots=walk.overshoots,
     )
+
+
+def _checked_settings(
+    learning_rate: float, max_steps: int, tolerance: float
+) -> tuple[float, int]:
+    """The learning rate and step budget as numbers, or InputError."""
+    rate = float(learning_rate)
+    if not (math.isfinite(rate) and rate > 0):
+        raise InputError(f"learning rate must be a positive number, not {rate!r}")
+    if isinstance(max_steps, bool) or int(max_steps) != max_steps:
+        raise InputError(f"max steps must be a whole number, not {max_steps!r}")
+    max_steps = int(max_steps)
+    if not 1 <= max_steps <= MAX_STEPS_LIMIT:
+        raise InputError(f"max steps must be from 1 to {MAX_STEPS_LIMIT:,}")
+    if not (math.isfinite(tolerance) and tolerance > 0):
+        raise InputError(f"tolerance must be a positive number, not {tolerance!r}")
+    return rate, max_steps
+
+
+class _Walk:
+    """A descent in progress: the path so far and, once it stops, why."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        p: dict[str, float],
+        domain: tuple[float, float],
+        rate: float,
+        x_tol: float,
+        g_tol: float,
+    ) -> None:
+        self.scenario, self.p, self.domain = scenario, p, domain
+        self.rate, self.x_tol, self.g_tol = rate, x_tol, g_tol
+        self.sign = 1.0 if scenario.goal == "maximize" else -1.0
+        self.path: list[DescentStep] = []
+        self.status: Status = "max_steps"
+        self.reason: Reason = "budget"
+        self.escaped: float | None = None
+        self.overshoots = 0
+        self.worsening = 0
+
+    def begin(self, x: float) -> None:
+        """Step 0 at ``x``; converged already if f' is small there."""
+        value = scalar(self.scenario.f, x, self.p)
+        slope = scalar(self.scenario.df, x, self.p)
+        if not (math.isfinite(value) and math.isfinite(slope)):
+            raise InputError(f"f or f' is not a finite number at the start x = {x:g}")
+        self.path.append(DescentStep(0, x, value, slope))
+        if abs(slope) <= self.g_tol:
+            self.status, self.reason = "converged", "small_gradient"
+
+    def update(self, n: int) -> None:
+        """Update number ``n``: step, or stop if the step cannot be taken."""
+        here = self.path[-1]
+        x, value, slope = here.x, here.value, here.derivative
+        proposed = x + self.sign * self.rate * slope
+        if not math.isfinite(proposed):
+            self.status, self.reason, self.escaped = "diverged", "not_finite", proposed
+            return
+        lo, hi = self.domain
+        if not lo <= proposed <= hi:
+            self._leave(x, proposed)
+            return
+        new_value = scalar(self.scenario.f, proposed, self.p)
+        new_slope = scalar(self.scenario.df, proposed, self.p)
+        if not (math.isfinite(new_value) and math.isfinite(new_slope)):
+            self.status, self.reason, self.escaped = "diverged", "not_finite", proposed
+            return
+        if slope * new_slope < 0:
+            self.overshoots += 1
+        worse = _worse(self.scenario.goal, value, new_value)
+        self.worsening = self.worsening + 1 if worse else 0
+        moved = abs(proposed - x)
+        self.path.append(DescentStep(n, proposed, new_value, new_slope))
+        if moved <= self.x_tol:
+            self.status, self.reason = "converged", "small_step"
+        elif abs(new_slope) <= self.g_tol:
+            self.status, self.reason = "converged", "small_gradient"
+        elif self.worsening >= WORSENING_PATIENCE:
+            self.status, self.reason = "diverged", "worsening"
+
+    def _leave(self, x: float, proposed: float) -> None:
+        """A step from ``x`` out of the domain: the best is at that end, or overshot."""
+        lo, hi = self.domain
+        self.escaped = proposed
+        edge = hi if proposed > hi else lo
+        # Improving direction at the edge: the same way we were heading
+        # means the best is at that end; the other way means we overshot.
+        heading = math.copysign(1.0, proposed - x)
+        improving_at_edge = self.sign * scalar(self.scenario.df, edge, self.p)
+        if improving_at_edge * heading > 0:
+            self.status, self.reason = "left_domain", "edge"
+        else:
+            self.status, self.reason = "diverged", "overshoot"
 
 
 def nice_floor(value: float) -> float:
