@@ -231,6 +231,7 @@ def run_fit(args: argparse.Namespace) -> int:
                 "r2": _json_number(result.r2),
                 "rmse": _json_number(result.rmse),
                 "n": result.n,
+                "starts": result.starts,
                 "warnings": list(result.warnings),
             }
         )

@@ -292,3 +292,50 @@ def test_fit_with_a_parameter_named_x(tmp_path, capsys):
     fitted = json.loads(out)["params"]
     assert fitted["x"] == pytest.approx(2.01, rel=1e-9)
     assert fitted["b"] == pytest.approx(1.02, rel=1e-9)
+
+
+# NIST StRD BoxBOD, y = b1 (1 - exp(-b2 x)); certified b1 = 213.80940889,
+# b2 = 0.54723748542 (reached from start 2, b1 = 100, b2 = 0.75).
+BOXBOD_CSV = "x,y\n1,109\n2,149\n3,149\n5,191\n7,213\n10,224\n"
+
+
+def test_fit_boxbod_from_start_1_says_more_starts_were_tried(capsys, tmp_path):
+    path = tmp_path / "boxbod.csv"
+    path.write_text(BOXBOD_CSV)
+    argv = ["fit", "--formula", "b1*(1-exp(-b2*x))", "--data", str(path),
+            "--start", "b1=1,b2=1"]  # fmt: skip
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    values = {line.split()[0]: line.split()[1] for line in out.splitlines()}
+    assert float(values["b1"]) == pytest.approx(213.80940889, rel=1e-6)
+    assert float(values["b2"]) == pytest.approx(0.54723748542, rel=1e-6)
+    assert err == (
+        "warning: The fit from your start values stayed flat; the best of 16 "
+        "other starts is shown.\n"
+    )
+    code, out, err = run(capsys, *argv, "--json")
+    data = json.loads(out)
+    assert data["params"]["b1"] == pytest.approx(213.80940889, rel=1e-6)
+    assert data["params"]["b2"] == pytest.approx(0.54723748542, rel=1e-6)
+    assert data["starts"] == 17 and "best of 16 other starts" in data["warnings"][0]
+
+
+def test_fit_no_start_can_make_exits_2_with_one_sentence(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "boxbod.csv"
+    path.write_text(BOXBOD_CSV)
+    done = subprocess.run(
+        [sys.executable, "-m", "scenarios", "fit", "--formula", "exp(-(x - c)^2)",
+         "--data", str(path), "--start", "c=100"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (
+        "error: The fit failed from these start values (the curve stayed flat, "
+        "no better than a constant at the mean of y) and from 16 other starts; "
+        "try other start values or another formula.\n"
+    )

@@ -1,6 +1,7 @@
 """Least-squares fits of a typed formula's parameters, checked against curve_fit."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -225,3 +226,115 @@ def test_evaluate_formula_draws_the_curve():
     assert y[0] == pytest.approx(2.0, rel=1e-15) and math.isnan(y[1])
     with pytest.raises(FitError, match="Give a value for a"):
         fitting.evaluate_formula("a x", "x", {}, [1.0])
+
+
+# --- A fit that fails from its start values: further starts -------------------
+
+# NIST StRD BoxBOD: y = b1 (1 - exp(-b2 x)). From start 1 (b1 = b2 = 1) the
+# rate runs off and the curve goes flat at the mean of y; the certified fit
+# (reached from start 2, b1 = 100, b2 = 0.75) has b1 = 213.80940889,
+# b2 = 0.54723748542 and a residual sum of squares of 1.1680088766E+03.
+BOXBOD_X = [1, 2, 3, 5, 7, 10]
+BOXBOD_Y = [109, 149, 149, 191, 213, 224]
+BOXBOD = "b1*(1-exp(-b2*x))"
+
+
+def test_boxbod_from_start_1_reaches_the_certified_fit_from_further_starts():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = fit_formula(BOXBOD, "x", BOXBOD_X, BOXBOD_Y, {"b1": 1, "b2": 1})
+    assert fit.converged
+    assert fit.params["b1"] == pytest.approx(213.80940889, rel=1e-6)
+    assert fit.params["b2"] == pytest.approx(0.54723748542, rel=1e-6)
+    assert fit.rss == pytest.approx(1.1680088766e03, rel=1e-9)
+    assert fit.start == {"b1": 1.0, "b2": 1.0}
+    assert fit.starts == 1 + fitting.RETRY_STARTS
+    assert fit.warnings[0] == (
+        "The fit from your start values stayed flat; the best of "
+        f"{fitting.RETRY_STARTS} other starts is shown."
+    )
+
+
+def test_a_good_fit_is_not_tried_again():
+    fit = fit_formula(BOXBOD, "x", BOXBOD_X, BOXBOD_Y, {"b1": 100, "b2": 0.75})
+    assert fit.params["b1"] == pytest.approx(213.80940889, rel=1e-6)
+    assert fit.starts == 1 and fit.warnings == ()
+
+
+def test_a_fit_that_does_not_converge_is_tried_from_further_starts():
+    # NIST StRD MGH09 from 3 times its start 1 (25, 39, 41.5, 39): the
+    # optimiser runs out of evaluations; certified b1 = 1.9280693458E-01,
+    # b2 = 1.9128232873E-01, b3 = 1.2305650693E-01, b4 = 1.3606233068E-01.
+    x = [4, 2, 1, 0.5, 0.25, 0.167, 0.125, 0.1, 0.0833, 0.0714, 0.0625]
+    y = [0.1957, 0.1947, 0.1735, 0.16, 0.0844, 0.0627, 0.0456, 0.0342, 0.0323,
+         0.0235, 0.0246]  # fmt: skip
+    start = {"b1": 75, "b2": 117, "b3": 124.5, "b4": 117}
+    fit = fit_formula("b1*(x^2+x*b2)/(x^2+x*b3+b4)", "x", x, y, start)
+    certified = {"b1": 0.19280693458, "b2": 0.19128232873, "b3": 0.12305650693,
+                 "b4": 0.13606233068}  # fmt: skip
+    assert fit.converged
+    assert fit.params == pytest.approx(certified, rel=1e-5)
+    assert "did not converge; the best of" in fit.warnings[0]
+
+
+def test_further_starts_spread_over_a_parameter_range():
+    # A bump of height a at x = c, started 45 away from the data: the curve
+    # is 0 at every row, no better than a flat line, until a start within
+    # the range 0 to 100 lands near the peak.
+    x = np.linspace(0.0, 10.0, 21)
+    y = 3.0 * np.exp(-((x - 5.0) ** 2))
+    fit = fit_formula(
+        "a exp(-(x - c)^2)",
+        "x",
+        x,
+        y,
+        {"a": 1.0, "c": 50.0},
+        bounds={"a": (0.1, 10), "c": (0, 100)},
+    )
+    assert fit.params == pytest.approx({"a": 3.0, "c": 5.0}, rel=1e-9)
+    assert fit.starts > 1 and "stayed flat" in fit.warnings[0]
+    starts = fitting.spread_starts(
+        np.array([1.0, 50.0]), np.array([0.1, 0.0]), np.array([10.0, 100.0])
+    )
+    assert starts.shape == (fitting.RETRY_STARTS, 2)
+    assert ((starts >= [0.1, 0.0]) & (starts <= [10.0, 100.0])).all()
+    # Log-spaced over 0.1 to 10, linear over 0 to 100: both ends reached.
+    assert starts[:, 0].min() < 0.3 and starts[:, 0].max() > 3
+    assert starts[:, 1].min() < 20 and starts[:, 1].max() > 80
+
+
+def test_further_starts_without_a_range_spread_over_scales_around_the_start():
+    starts = fitting.spread_starts(
+        np.array([2.0, -5.0, 0.0]), np.full(3, -np.inf), np.full(3, np.inf)
+    )
+    assert (starts[:, 0] > 0).all() and (starts[:, 1] < 0).all()
+    assert (starts[:, 2] < 0).any() and (starts[:, 2] > 0).any()
+    ratio = np.log10(np.abs(starts[:, :2]) / [2.0, 5.0])
+    assert (np.abs(ratio) <= fitting.SPREAD_DECADES).all()
+    assert ratio.min() < -1 and ratio.max() > 1
+    again = fitting.spread_starts(
+        np.array([2.0, -5.0, 0.0]), np.full(3, -np.inf), np.full(3, np.inf)
+    )
+    assert (starts == again).all()
+
+
+def test_a_fit_no_start_can_make_says_it_failed_in_one_sentence():
+    # A bump of height 1 cannot reach data between 109 and 224: wherever it
+    # sits, the curve is no better than the flat line at the mean of y.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = fit_formula("exp(-(x - c)^2)", "x", BOXBOD_X, BOXBOD_Y, {"c": 100})
+    assert not fit.converged
+    assert fit.params == {"c": 100.0}
+    assert fit.message == (
+        "The fit failed from these start values (the curve stayed flat, no "
+        "better than a constant at the mean of y) and from "
+        f"{fitting.RETRY_STARTS} other starts; try other start values or "
+        "another formula."
+    )
+
+
+def test_a_flat_fit_to_constant_data_has_not_failed():
+    fit = fit_formula("a x + b", "x", [1, 2, 3, 4], [5, 5, 5, 5], {"a": 1, "b": 0})
+    assert fit.converged and fit.starts == 1 and math.isnan(fit.r2)
+    assert fit.params == pytest.approx({"a": 0.0, "b": 5.0}, abs=1e-12)
