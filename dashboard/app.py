@@ -34,7 +34,7 @@ def render_scenario(scenario_id: str) -> None:
 
 
 def render_tool(module_name: str, *args: object) -> None:
-    """A tool page (cases, compare, lab, descent), imported on first use."""
+    """A tool page (cases, compare, lab, descent, practice), imported on first use."""
     import importlib
 
     importlib.import_module(f"dashboard.views.{module_name}").render(*args)
@@ -87,6 +87,12 @@ def build_pages() -> dict[str, list[st.Page]]:
             title="Gradient descent",
             icon=":material/trending_down:",
             url_path="gradient-descent",
+        ),
+        st.Page(
+            partial(render_tool, "practice"),
+            title="Practice",
+            icon=":material/school:",
+            url_path="practice",
         ),
     ]
     return {"": [home], "Scenarios": list(pages.values()), "Tools": tools}

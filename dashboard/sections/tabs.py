@@ -154,121 +154,10 @@ def goal_seek_section(
 def derivation_section(
     scenario: Scenario, params: dict[str, float], solution: Solution | None
 ):
-    """How the optimum follows from f' = 0, the f'' test and the derivative check."""
-    from dashboard.sections import tables
+    """How the optimum follows from f' = 0, step by step (see :mod:`derivation`)."""
+    from dashboard.sections import derivation
 
-    var = scenario.variable
-    name = var.label.lower()
-    obj = scenario.objective_label.lower()
-    analysis = analysis_of(scenario, params)
-    st.subheader("How the optimum is found")
-
-    st.markdown(
-        f"**1 · The objective.** {scenario.objective_label} as a function of {name}:"
-    )
-    st.latex(scenario.formula_tex)
-
-    st.markdown(
-        f"**2 · Its slope.** The first derivative says how much {obj} changes "
-        f"for a small step up in {name}. Where it is positive, a larger {name} "
-        f"raises {obj}; where it is negative, it lowers it."
-    )
-    st.latex(scenario.df_tex)
-
-    st.markdown(
-        f"**3 · Where the slope is zero.** Inside the range, a best {name} can "
-        f"only sit where the slope is zero, because anywhere else a small step "
-        f"one way would improve {obj}. The solver fits f′ with a Chebyshev "
-        f"polynomial, adding sample points until the fit is exact to rounding "
-        f"and splitting the range into pieces where one polynomial is not "
-        f"enough. It checks the fit against f′ on a fine even grid, so a narrow "
-        f"dip cannot slip between the samples, finds every root of each piece "
-        f"and polishes each one on f′ itself until it is exact to machine "
-        f"precision. It then compares those roots with both ends of the range."
-    )
-    search = solution.search if solution is not None else None
-    if search is not None:
-        pieces = "one piece" if search.pieces == 1 else f"{search.pieces:,} pieces"
-        st.markdown(
-            f"Here f′ took {pieces}, {search.points:,} Chebyshev points and "
-            f"{search.check_points:,} check points: {solution.evaluations:,} "
-            "evaluations in all."
-        )
-    if solution is not None:
-        if solution.stationary_points:
-            roots = ", ".join(
-                fmt.quantity(sp.x, var.unit, sig=6) for sp in solution.stationary_points
-            )
-            st.markdown(
-                f"Here f′ = 0 at **{roots}**"
-                + (
-                    f" (f′ left there: {fmt.number(solution.residual)})."
-                    if not solution.on_boundary
-                    else "."
-                )
-            )
-        else:
-            st.markdown(
-                "Here f′ never changes sign across the range, so the answer is "
-                f"an end of the range: **{fmt.quantity(solution.x, var.unit)}**."
-            )
-    if scenario.explanation:
-        st.info(scenario.explanation, icon=":material/lightbulb:")
-
-    st.markdown(
-        "**4 · The second-derivative test.** The second derivative says which "
-        "way the curve bends. Negative means it bends down, so a flat point is "
-        "a peak; positive means it bends up, so a flat point is a valley."
-    )
-    st.latex(scenario.d2f_tex)
-    if solution is not None:
-        curvature = solution.second_derivative
-        if solution.on_boundary:
-            verdict = (
-                "The best point is an end of the range, where f′ is not zero, so "
-                "the test does not apply; comparing the ends settles it."
-            )
-        else:
-            bend = "down" if curvature < 0 else "up" if curvature > 0 else "neither way"
-            verdict = (
-                f"At x* = {fmt.quantity(solution.x, var.unit)}, "
-                f"f″ = {fmt.number(curvature)}: the curve bends {bend}, "
-                f"so this is a {solution.kind}."
-            )
-        st.markdown(verdict)
-
-    st.markdown(
-        "**5 · Checking the derivatives.** f′ and f″ above were worked out "
-        + ("by SymPy from the formula" if "formula" in scenario.tags else "by hand")
-        + ". To catch a slip, each is compared with a finite-difference "
-        "estimate taken from f alone, at points spread across the range."
-    )
-    check = analysis.check
-    if check is None:
-        st.markdown("The check runs once the parameters give a feasible range.")
-        return
-    failures = len(check.failures)
-    total = len(check.samples)
-    if check.passed:
-        st.success(
-            f"Passed: analytic and numerical derivatives agree at all {total} points.",
-            icon=":material/check_circle:",
-        )
-    else:
-        st.error(
-            f"Failed at {failures} of {total} points: the hand-written "
-            "derivatives disagree with the numerical ones.",
-            icon=":material/error:",
-        )
-    comparison = st.expander(
-        "Point-by-point comparison",
-        key=f"{scenario.id}.check_open",
-        on_change="rerun",
-    )
-    # Drawn only while open: a few hundred table cells redrawn on every slider
-    # move would slow the whole page for a table most readers never open.
-    if comparison.open:
-        comparison.table(tables.check_table(check), hide_index=True)
+    derivation.render(scenario, params, solution)
 
 
 @own_rerun
@@ -289,6 +178,16 @@ def demand_fit_section(
     from dashboard.sections import whatif as whatif_sections
 
     whatif_sections.render_demand_fit(scenario, params, solution)
+
+
+@own_rerun
+def uncertainty_section(
+    scenario: Scenario, params: dict[str, float], solution: Solution | None
+) -> None:
+    """Distributions on the parameters: x*'s spread, the best on average, the risk."""
+    from dashboard.sections import uncertainty as uncertainty_sections
+
+    uncertainty_sections.render_uncertainty(scenario, params, solution)
 
 
 @own_rerun

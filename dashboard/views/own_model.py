@@ -20,7 +20,7 @@ import streamlit as st
 import scenarios
 from dashboard import engine, state
 from dashboard import format as fmt
-from dashboard.sections import own_model_state, scenario_page
+from dashboard.sections import own_model_state, scenario_page, syntax_help
 from dashboard.sections.own_model_state import (
     DEFAULTS,
     FORMULA_KEY,
@@ -418,6 +418,7 @@ def render() -> None:
         "derivatives, optimum and every table below follow from it.**"
     )
     _examples()
+    syntax_help.syntax_help_section()
     scenario = build_model()
     own_model_state.remember(scenario)
     if scenario is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-import sympy
 
 from scenarios.cli.common import (
     CliError,
@@ -23,15 +22,24 @@ from scenarios.formula.build import (
     numpy_function,
     parse_formula,
 )
+from scenarios.formula.check import steps_of
+from scenarios.formula.derive import formula_text
+from scenarios.formula.syntax import syntax_help_text
 from scenarios.model import Scenario
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``derive``; ``solve`` gets its --formula options from core."""
-    p = subparsers.add_parser("derive", help="f, f' and f'' of a typed formula")
+    p = subparsers.add_parser(
+        "derive",
+        help="f, f' and f'' of a typed formula",
+        epilog=syntax_help_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--formula", required=True, metavar="TEXT", help="e.g. '(3x+1)^5'")
     p.add_argument("--variable", default="x", metavar="NAME", help="default x")
     p.add_argument("--at", metavar="X[,X...]", help="points to evaluate at")
+    p.add_argument("--steps", action="store_true", help="also show f' rule by rule")
     add_set_option(p)
     add_json_option(p)
     p.set_defaults(handler=run_derive)
@@ -39,7 +47,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def add_formula_options(parser: argparse.ArgumentParser) -> None:
     """--formula, --variable, --domain and --goal for ``solve``."""
-    parser.add_argument("--formula", metavar="TEXT", help="solve a typed formula")
+    parser.add_argument(
+        "--formula",
+        metavar="TEXT",
+        help="solve a typed formula (what you can type: derive --help)",
+    )
     parser.add_argument("--variable", default="x", metavar="NAME", help="default x")
     parser.add_argument(
         "--domain", metavar="LO,HI", help="ends: numbers or formulas of the parameters"
@@ -146,14 +158,18 @@ def run_derive(args: argparse.Namespace) -> int:
                 value = float(fn(x, **params))
                 row[key] = value if np.isfinite(value) else None
             rows.append(row)
-    shown = {key: sympy.sstr(expr) for key, expr in texts.items()}
+    shown = {key: formula_text(expr) for key, expr in texts.items()}
+    steps = steps_of(args.formula, args.variable).lines() if args.steps else None
     if args.json:
-        print_json({**shown, "at": rows})
+        print_json({**shown, "at": rows, **({"steps": steps} if steps else {})})
         return 0
     v = parsed.variable
     print(f"f({v})   = {shown['f']}")
     print(f"f'({v})  = {shown['df']}")
     print(f"f''({v}) = {shown['d2f']}")
+    if steps:
+        print("\nStep by step:")
+        print("\n".join(steps))
     if rows:
         print()
         print_table(

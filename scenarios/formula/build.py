@@ -32,7 +32,12 @@ from typing import Any
 
 import sympy
 
-from scenarios.formula.derive import Derivatives, derive, parameter_gradient
+from scenarios.formula.derive import (
+    Derivatives,
+    derive,
+    formula_text,
+    parameter_gradient,
+)
 from scenarios.formula.numeric import NumpyFn, kink_points, kinks_at, numpy_function
 from scenarios.formula.parse import (
     CONSTANTS,
@@ -296,7 +301,7 @@ def parameter_names(
 
 @lru_cache(maxsize=512)
 def _parameter_names(formula: str, variable: str, lo: str, hi: str):
-    check_name(variable)
+    check_name(variable, role="variable")
     names = list(parse_formula(formula, variable).param_names)
     for text, which in ((lo, "lower"), (hi, "upper")):
         _domain_end(text, variable, which)
@@ -326,9 +331,7 @@ def from_formula(
         raise FormulaError(f"The goal must be maximize or minimize, not {goal!r}.")
     if not isinstance(variable, str):
         raise FormulaError("The variable must be a name.")
-    check_name(variable)
-    if variable in FUNCTIONS or variable in CONSTANTS:
-        raise FormulaError(f"{variable} is a function or constant, not a variable.")
+    check_name(variable, role="variable")  # also refuses functions and constants
     try:
         lo_raw, hi_raw = domain
     except (TypeError, ValueError):
@@ -462,4 +465,4 @@ def formula_texts(scenario: Scenario) -> dict[str, str] | None:
     if not isinstance(spec, FormulaSpec) or not isinstance(d, Derivatives):
         return None
     f = parse_formula(spec.formula, spec.variable).expr
-    return {"f": sympy.sstr(f), "df": sympy.sstr(d.df), "d2f": sympy.sstr(d.d2f)}
+    return {"f": formula_text(f), "df": formula_text(d.df), "d2f": formula_text(d.d2f)}

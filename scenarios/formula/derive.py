@@ -13,6 +13,13 @@ child, rewriting each derivative in shorter forms gets a budget of its own,
 after which the forms found so far (at least SymPy's plain, exact derivative)
 are kept.
 
+Where ``os.fork`` and ``resource`` do not exist (Windows), jobs run instead in
+a worker started by ``multiprocessing``'s spawn
+(:mod:`scenarios.formula.spawn_worker`), killed after
+:data:`WALL_PER_CPU_SECOND` times the processor time a job would have had,
+with the same refusal; the rewriting budget then has no timer, and that
+wall clock bounds it too.
+
 The child re-parses the formula text with the safe parser; only SymPy objects
 built by this package cross the process boundary.
 """
@@ -22,7 +29,6 @@ from __future__ import annotations
 import math
 import os
 import pickle
-import resource
 import select
 import signal
 import struct
@@ -32,12 +38,28 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import sympy
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
 
+from scenarios.formula.budget import within_budget
+from scenarios.formula.compare import comparison
 from scenarios.formula.parse import FormulaError, parse_expression
+from scenarios.formula.spawn_worker import (
+    READY,
+    SpawnWorker,
+    WorkerTimeout,
+    WorkerUnavailable,
+)
+from scenarios.formula.steps import derivation
+
+try:
+    import resource
+except ImportError:  # Windows: no processor-time limits, see fork_available
+    resource = None  # type: ignore[assignment]
 
 DERIVE_SECONDS = 1.0
 """Processor time one derivation job may use before it is refused [s]."""
@@ -50,6 +72,18 @@ SIMPLIFY_SECONDS = 0.25
 
 MAX_DERIVATIVE_OPS = 3000
 """Largest derivative accepted, counted in SymPy operations."""
+
+WALL_PER_CPU_SECOND = 3.0
+"""Without fork, the wall time a job may take per second of processor time it
+would have had: wall time also counts waiting for a busy machine."""
+
+WARM_UP_FORMULA = "x^2/(x + 1) + sin(x) e^x - sqrt(abs(x)) tanh(x)"
+"""Differentiated once when a worker starts, so SymPy is loaded before jobs."""
+
+
+def fork_available() -> bool:
+    """True where jobs can run in a forked, CPU-limited child (not Windows)."""
+    return hasattr(os, "fork") and resource is not None and hasattr(signal, "setitimer")
 
 
 @dataclass(frozen=True)
@@ -68,32 +102,12 @@ class Derivatives:
     kink_args: tuple[sympy.Expr, ...]
 
 
-class _OutOfTime(BaseException):
-    """A budget ran out. Not an Exception, so SymPy's own handlers let it pass."""
-
-
 class _JobOutOfTime(BaseException):
     """The whole job's processor time ran out."""
 
 
-def _budget_over(signum: int, frame: object) -> None:
-    raise _OutOfTime
-
-
 def _job_over(signum: int, frame: object) -> None:
     raise _JobOutOfTime
-
-
-def _within(seconds: float, fn, *args):
-    """``fn(*args)``, or None past ``seconds`` of user CPU time (child only)."""
-    signal.signal(signal.SIGVTALRM, _budget_over)
-    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
-    try:
-        return fn(*args)
-    except _OutOfTime:
-        return None
-    finally:
-        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
 
 
 def _limit_processor_time(seconds: float) -> None:
@@ -132,7 +146,7 @@ def _simplest(expr: sympy.Expr) -> sympy.Expr:
         found.append(simplified)
         found.append(sympy.factor(simplified))
 
-    _within(SIMPLIFY_SECONDS, rewrite)
+    within_budget(SIMPLIFY_SECONDS, rewrite)
     usable = [e for e in found if not e.has(sympy.I, sympy.zoo, sympy.nan)]
     return min(usable, key=_size)
 
@@ -181,6 +195,22 @@ def _latex(expr: sympy.Expr) -> str:
     return _Latex().doprint(expr)
 
 
+class _Text(StrPrinter):
+    """SymPy's plain text, with Euler's number as e (E may be a parameter)."""
+
+    def _print_Exp1(self, expr):
+        return "e"
+
+
+def formula_text(expr: sympy.Expr) -> str:
+    """``expr`` as formula text: SymPy's ``sstr`` but with the constant as e.
+
+    A parameter may be called E, so SymPy's E for the constant would read as
+    that parameter; e is what the user types for it.
+    """
+    return _Text().doprint(expr)
+
+
 def _derive(text: str, variable: str) -> Derivatives:
     f = parse_expression(text, variable)
     x = sympy.Symbol(variable, real=True)
@@ -210,7 +240,18 @@ def _gradient(text: str, variable: str, names: Sequence[str]) -> tuple:
     return tuple(result)
 
 
-_JOBS = {"derive": _derive, "gradient": _gradient}
+_UNAVAILABLE = (
+    "refused",
+    ("The derivatives cannot be worked out right now; try again.", None),
+)
+"""The reply when no worker can be started or one dies without answering."""
+
+_JOBS = {
+    "derive": _derive,
+    "gradient": _gradient,
+    "steps": derivation,  # the derivative step by step (see steps)
+    "compare": comparison,  # "check my derivative" (see compare)
+}
 
 
 def _too_long(seconds: float) -> tuple[str, object]:
@@ -234,7 +275,7 @@ def _run_here(job: str, args: tuple, seconds: float | None = None):
         finally:
             if seconds is not None:
                 signal.setitimer(signal.ITIMER_PROF, 0)
-    except (_JobOutOfTime, _OutOfTime):
+    except _JobOutOfTime:
         return _too_long(seconds or DERIVE_SECONDS)
     except FormulaError as exc:
         return ("refused", (str(exc), exc.position))
@@ -312,7 +353,7 @@ def serve() -> None:
     sys.stdout = sys.stderr  # nothing else may write into the reply stream
     # SymPy loads much of itself on first use; do that once here, so that every
     # forked child starts warm instead of spending its budget on imports.
-    _run_here("derive", ("x^2/(x + 1) + sin(x) e^x - sqrt(abs(x)) tanh(x)", "x"))
+    _run_here("derive", (WARM_UP_FORMULA, "x"))
     while True:
         request = _read(stdin.fileno(), None)
         if request is None:
@@ -352,6 +393,11 @@ class _Worker:
             self._process.wait()
             self._process = None
 
+    def stop(self) -> None:
+        """End the worker process, if one is running."""
+        with self._lock:
+            self._stop()
+
     def request(self, job: str, args: tuple, seconds: float) -> tuple[str, object]:
         with self._lock:
             for _attempt in range(2):
@@ -370,18 +416,55 @@ class _Worker:
                 if reply is not None:
                     return reply  # type: ignore[return-value]
                 self._stop()
-        return (
-            "refused",
-            ("The derivatives cannot be worked out right now; try again.", None),
-        )
+        return _UNAVAILABLE
 
 
 _WORKER = _Worker()
 
 
+# --- the fallback: a spawned worker with a wall-clock limit (no fork) ----------
+
+
+def serve_spawned(connection: Connection) -> None:
+    """The spawned worker's loop: warm up, say ready, then answer each job."""
+    _run_here("derive", (WARM_UP_FORMULA, "x"))
+    connection.send(READY)
+    while True:
+        try:
+            job, args = connection.recv()
+        except EOFError:
+            return
+        connection.send(_run_here(job, args))
+
+
+_SPAWNED = SpawnWorker(serve_spawned)
+
+
+def _spawn_request(job: str, args: tuple, seconds: float) -> tuple[str, object]:
+    wall = seconds * WALL_PER_CPU_SECOND
+    try:
+        return _SPAWNED.request((job, args), wall)  # type: ignore[return-value]
+    except WorkerTimeout:
+        return _too_long(wall)
+    except WorkerUnavailable:
+        return _UNAVAILABLE
+
+
+def stop_workers() -> None:
+    """End the worker processes (they also end with this process)."""
+    _WORKER.stop()
+    _SPAWNED.stop()
+
+
 def run_job(job: str, *args: object, seconds: float = DERIVE_SECONDS):
-    """Run ``job`` in a child of the worker; FormulaError on refusal or timeout."""
-    status, payload = _WORKER.request(job, args, seconds)
+    """Run ``job`` in a worker's child; FormulaError on refusal or timeout.
+
+    Where fork is missing, in the spawned worker under a wall-clock limit.
+    """
+    if fork_available():
+        status, payload = _WORKER.request(job, args, seconds)
+    else:
+        status, payload = _spawn_request(job, args, seconds)
     if status != "ok":
         message, position = payload  # type: ignore[misc]
         raise FormulaError(message, position)

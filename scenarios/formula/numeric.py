@@ -58,7 +58,7 @@ def numpy_function(
     code lambdify writes, so a user's text never is). The result always has
     at least the shape of ``x``.
     """
-    check_name(variable)
+    check_name(variable, role="variable")
     names = tuple(param_names)
     for name in names:
         check_name(name)

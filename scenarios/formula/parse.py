@@ -1,12 +1,17 @@
 """Parse a typed formula into SymPy objects without ever evaluating the text.
 
-Typed text is hostile. It is checked character by character, split into
-tokens (numbers, whole-word names, a handful of operators), given its implicit
-multiplications (``2x``, ``b p``, ``(x+1)(x-1)``), and only then handed to
-``ast.parse(..., mode="eval")``. The tree is walked under a whitelist (numbers,
-known names, calls to known functions, unary and binary arithmetic) and every
-SymPy object is built here, by hand: nothing reaches ``eval``, ``exec``,
-``sympify`` or ``parse_expr``.
+Typed text is hostile. It is checked character by character (a fixed set of
+pasted characters such as ``²``, ``√`` and ``−`` is read as its ASCII
+meaning), split into tokens (numbers, whole-word names, a handful of
+operators), given its implicit multiplications (``2x``, ``b p``,
+``(x+1)(x-1)``), and only then handed to ``ast.parse(..., mode="eval")``. A
+name Python reserves but a formula allows (``lambda``, a wavelength) is
+written under an internal identifier for ``ast`` and given back here, so
+symbols, messages and parameter lists carry the name the user typed.
+
+The tree is walked under a whitelist (numbers, known names, calls to known
+functions, unary and binary arithmetic) and every SymPy object is built here,
+by hand: nothing reaches ``eval``, ``exec``, ``sympify`` or ``parse_expr``.
 
 Every limit (length, nesting, node count, exponent size) refuses the formula
 with a :class:`FormulaError` of one sentence; ``position`` points at the
@@ -24,6 +29,13 @@ from fractions import Fraction
 import sympy
 
 from scenarios.formula.tokens import (
+    Source,
+    normalise,
+    to_source,
+    tokenize,
+    with_implicit_products,
+)
+from scenarios.formula.vocabulary import (
     CONSTANTS,
     FUNCTIONS,
     KNOWN_FUNCTIONS_TEXT,
@@ -32,12 +44,7 @@ from scenarios.formula.tokens import (
     MAX_NODES,
     MAX_TREE_DEPTH,
     FormulaError,
-    Source,
     check_name,
-    normalise,
-    to_source,
-    tokenize,
-    with_implicit_products,
 )
 
 __all__ = [
@@ -144,12 +151,13 @@ class _Walker:
         return sympy.Rational(value.numerator, value.denominator)
 
     def name(self, node: ast.Name) -> sympy.Expr:
-        name = node.id
+        name = self.source.typed_name(node.id)
         if name in CONSTANTS:
             return CONSTANTS[name]
         if name in FUNCTIONS:
             raise self.fail(f"{name} is a function: write {name}(…){{where}}.", node)
-        check_name(name, self.source.origin(node.col_offset))
+        role = "variable" if name == self.variable else "parameter"
+        check_name(name, self.source.origin(node.col_offset), role=role)
         return self.symbol(name)
 
     def binary(self, node: ast.BinOp) -> sympy.Expr:
@@ -195,10 +203,10 @@ class _Walker:
     def call(self, node: ast.Call) -> sympy.Expr:
         func = node.func
         if not isinstance(func, ast.Name) or func.id not in FUNCTIONS:
-            name = func.id if isinstance(func, ast.Name) else "that"
+            name = self.source.typed_name(func.id) if isinstance(func, ast.Name) else ""
             raise self.fail(
-                f"“{name}” is not a known function{{where}}; known functions: "
-                f"{KNOWN_FUNCTIONS_TEXT}.",
+                f"“{name or 'that'}” is not a known function{{where}}; known "
+                f"functions: {KNOWN_FUNCTIONS_TEXT}.",
                 node,
             )
         if node.keywords:
@@ -258,8 +266,8 @@ def parse_expression(
     between several formulas, such as an objective and its domain ends.
     """
     checked = normalise(text)
-    check_name(variable)
-    tokens = with_implicit_products(tokenize(checked))
+    check_name(variable, role="variable")
+    tokens = with_implicit_products(tokenize(checked, variable))
     source = to_source(tokens)
     try:
         tree = ast.parse(source.code, mode="eval")

@@ -1,187 +1,181 @@
 """Typed formula text to tokens: checked characters, whole-word names, numbers.
 
 The first stage of :mod:`scenarios.formula.parse`. Text is refused character by
-character (only ASCII letters, digits and ``+ - * / ^ ( ) , .`` pass; a few
-typographic operators are read as their ASCII meaning), split into numbers,
-names and operators, and given its implicit multiplications (``2x``, ``b p``,
-``(x+1)(x-1)``). The vocabulary (functions, constants, refused names) and
-every size limit are data here, in one place.
+character: ASCII letters, digits and ``+ - * / ^ ( ) , .`` pass, and a fixed
+set of pasted mathematical characters (:data:`PASTED_OPERATORS`,
+:data:`SUPERSCRIPTS`, ``√``, ``π``) is read as its ASCII meaning; every other
+character is refused with its name and position. The text is then split into
+numbers, names and operators and given its implicit multiplications (``2x``,
+``b p``, ``(x+1)(x-1)``). The vocabulary (functions, constants, refused names,
+pasted characters) and every size limit are data in :mod:`.vocabulary`.
+
+Every token keeps the position of what the user typed, so a refusal points at
+their character even where ``x²`` became ``x ** 2`` or ``√x`` ``sqrt(x)``.
 """
 
 from __future__ import annotations
 
-import builtins
-import keyword
 import re
-from collections.abc import Callable
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
-import sympy
+from scenarios.formula.vocabulary import (
+    CONSTANTS,
+    FUNCTIONS,
+    MAX_DECIMAL_EXPONENT,
+    MAX_DIGITS,
+    MAX_LENGTH,
+    MAX_NAME_LENGTH,
+    MAX_NESTING,
+    PASTED_NAMES,
+    PASTED_OPERATORS,
+    ROOT,
+    SOURCE_NAMES,
+    SUPERSCRIPTS,
+    FormulaError,
+    check_name,
+    unknown_function_message,
+)
 
-from scenarios.errors import ScenarioError
-
-MAX_LENGTH = 500
-"""Longest formula accepted, in characters."""
-
-MAX_NESTING = 40
-"""Deepest parenthesis nesting accepted."""
-
-MAX_NODES = 300
-"""Most syntax-tree nodes accepted."""
-
-MAX_TREE_DEPTH = 60
-"""Deepest syntax tree accepted (unary minus chains count too)."""
-
-MAX_NAME_LENGTH = 32
-"""Longest parameter name accepted."""
-
-MAX_EXPONENT = 100
-"""Largest constant exponent accepted, in absolute value."""
-
-MAX_CONSTANT_BITS = 4096
-"""Largest exact integer a constant may grow to (about 1,200 digits)."""
-
-MAX_DECIMAL_EXPONENT = 300
-"""Largest power of ten a number may be written with (``1e300``)."""
-
-
-class FormulaError(ScenarioError, ValueError):
-    """A formula that cannot be used, with one sentence saying why.
-
-    ``position`` is the 0-based index of the offending character in the text
-    the user typed, or None when the problem is not at one place.
-    """
-
-    def __init__(self, message: str, position: int | None = None) -> None:
-        super().__init__(message)
-        self.position = position
-
-
-FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], int | None]] = {
-    "sin": (sympy.sin, 1),
-    "cos": (sympy.cos, 1),
-    "tan": (sympy.tan, 1),
-    "exp": (sympy.exp, 1),
-    "log": (sympy.log, 1),
-    "ln": (sympy.log, 1),
-    "sqrt": (sympy.sqrt, 1),
-    "abs": (sympy.Abs, 1),
-    "tanh": (sympy.tanh, 1),
-    "sinh": (sympy.sinh, 1),
-    "cosh": (sympy.cosh, 1),
-    "asin": (sympy.asin, 1),
-    "acos": (sympy.acos, 1),
-    "atan": (sympy.atan, 1),
-    "min": (sympy.Min, None),
-    "max": (sympy.Max, None),
-}
-"""Every function a formula may call: SymPy constructor and arity (None: 2+)."""
-
-CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "e": sympy.E}
-"""Names that stand for a number rather than a parameter."""
-
-KNOWN_FUNCTIONS_TEXT = ", ".join(FUNCTIONS)
-
-_FORBIDDEN_NAMES = frozenset(
-    set(keyword.kwlist) | set(keyword.softkwlist) | set(dir(builtins))
-) - set(FUNCTIONS)
-"""Python's reserved words and built-in names: never a parameter."""
-
-_TYPOGRAPHIC = {"\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*"}
-"""Characters a lesson uses for operators, read as their ASCII meaning."""
-
+_SUPERSCRIPT_RUN = re.compile("(\u207b?)([\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+)")
 _OPERATOR_CHARS = set("+-*/^(),")
+_PASSED = set(SUPERSCRIPTS) | set(PASTED_NAMES) | {ROOT}
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_NUMBER_RE = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_NAME_RULE = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_DIGITS = frozenset("0123456789")
+_NUMBER_RE = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+_SINGLE_LETTER = re.compile(r"[A-Za-z][0-9_]*[0-9]*\Z")
+_GREEK_BLOCK = range(0x0370, 0x0400)
 
 
 @dataclass(frozen=True)
 class Token:
-    """One piece of the formula: its kind, text and where it starts."""
+    """One piece of the formula: its kind, text and where it starts.
 
-    kind: str  # "number", "name", "op"
+    ``text`` is what the parser reads (``**`` for ``^`` or ``²``, ``sqrt``
+    for ``√``); ``shown``, when set, is what the user typed there.
+    """
+
+    kind: str  # "number", "name", "op" ("root" for √ inside tokenize only)
     text: str
     position: int
+    shown: str = ""
+
+    @property
+    def typed(self) -> str:
+        """The token as the user typed it, for messages."""
+        return self.shown or self.text
 
 
 def _describe(char: str) -> str:
     if ord(char) < 32 or ord(char) == 127:
         return f"a control character (code {ord(char)})"
     if ord(char) > 127:
-        return f"the character “{char}” (U+{ord(char):04X})"
+        name = unicodedata.name(char, "")
+        label = f"U+{ord(char):04X} {name}" if name else f"U+{ord(char):04X}"
+        return f"the character “{char}” ({label})"
     return f"the character “{char}”"
 
 
+def _refusal_hint(char: str) -> str:
+    if ord(char) in _GREEK_BLOCK:
+        return "write a Greek letter by its name, such as lambda or theta"
+    if not char.isascii() or char.isalpha():
+        return "use plain letters a–z, digits and + - * / ^ ( )"
+    return "a formula uses only numbers, names, + - * / ^ and parentheses"
+
+
 def _check_characters(text: str) -> str:
-    """The text with typographic operators mapped; refuse any other character."""
+    """The text with pasted operators mapped; refuse any character not known.
+
+    Superscripts, ``√`` and ``π`` are kept: :func:`tokenize` reads them.
+    """
     chars = []
     for i, char in enumerate(text):
-        char = _TYPOGRAPHIC.get(char, char)
-        ok = char.isascii() and (
-            char.isalnum() or char in " \t._" or char in _OPERATOR_CHARS
+        char = PASTED_OPERATORS.get(char, char)
+        ok = char in _PASSED or (
+            char.isascii()
+            and (char.isalnum() or char in " \t._" or char in _OPERATOR_CHARS)
         )
         if not ok:
-            hint = (
-                "use plain letters a–z, digits and + - * / ^ ( )"
-                if not char.isascii() or char.isalpha()
-                else "a formula uses only numbers, names, + - * / ^ and parentheses"
-            )
             raise FormulaError(
-                f"The formula contains {_describe(char)} at position {i + 1}; {hint}.",
+                f"The formula contains {_describe(char)} at position {i + 1}; "
+                f"{_refusal_hint(char)}.",
                 i,
             )
         chars.append(char)
     return "".join(chars)
 
 
-def check_name(name: str, position: int | None = None) -> None:
-    """Refuse a name that may not be a parameter or the variable."""
-    where = "" if position is None else f" at position {position + 1}"
-    if name.startswith("_"):
-        raise FormulaError(
-            f"The name “{name}”{where} starts with an underscore, which is not "
-            "allowed.",
-            position,
-        )
-    if not _NAME_RULE.match(name):
-        raise FormulaError(
-            f"“{name}”{where} is not a name: use a letter followed by letters, "
-            "digits or underscores.",
-            position,
-        )
-    if len(name) > MAX_NAME_LENGTH:
-        raise FormulaError(
-            f"The name “{name[:12]}…”{where} is longer than {MAX_NAME_LENGTH} "
-            "characters.",
-            position,
-        )
-    if name in _FORBIDDEN_NAMES:
-        raise FormulaError(
-            f"“{name}”{where} is a name Python reserves, so it cannot be a parameter.",
-            position,
-        )
-
-
-def _number_token(text: str, match: re.Match[str], start: int) -> Token:
-    literal = match.group(0)
-    exponent = match.group(2)
-    digits = len(match.group(1).replace(".", "").lstrip("0"))
+def _number_token(literal: str, exponent: str | None, start: int) -> Token:
+    """A number token; ``exponent`` is its ``e±NN`` part, if written."""
+    mantissa = literal[: len(literal) - len(exponent or "")]
+    digits = len(mantissa.replace(".", "").lstrip("0"))
     if exponent is not None and abs(int(exponent[1:])) > MAX_DECIMAL_EXPONENT:
         raise FormulaError(
             f"The number {literal[:20]} at position {start + 1} is out of range; "
             f"exponents run to ±{MAX_DECIMAL_EXPONENT}.",
             start,
         )
-    if digits > 30:
+    if digits > MAX_DIGITS:
         raise FormulaError(
-            f"The number at position {start + 1} has more than 30 digits.", start
+            f"The number at position {start + 1} has more than {MAX_DIGITS} digits.",
+            start,
         )
     return Token("number", literal, start)
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split checked text into numbers, names and operators (``^`` is ``**``)."""
+def _superscript_tokens(text: str, start: int) -> tuple[list[Token], int]:
+    """The tokens of the superscript exponent at ``start`` and where it ends."""
+    match = _SUPERSCRIPT_RUN.match(text, start)
+    if match is None:
+        raise FormulaError(
+            f"The superscript minus at position {start + 1} needs superscript "
+            "digits after it, as in x⁻¹.",
+            start,
+        )
+    end = match.end()
+    if text.startswith("\u207b", end):
+        raise FormulaError(
+            f"The superscript minus at position {end + 1} can only start an "
+            "exponent, as in x⁻¹.",
+            end,
+        )
+    minus, digits = match.groups()
+    tokens = [Token("op", "**", start, text[start])]
+    if minus:
+        tokens.append(Token("op", "-", start, minus))
+    where = match.start(2)
+    ascii_digits = "".join(SUPERSCRIPTS[c] for c in digits)
+    number = _number_token(ascii_digits, None, where)
+    tokens.append(Token("number", number.text, where, digits))
+    return tokens, end
+
+
+def _name_token(text: str, start: int, variable: str | None) -> Token:
+    match = _NAME_RE.match(text, start)
+    assert match is not None
+    name = match.group(0)
+    if name not in FUNCTIONS and name not in CONSTANTS:
+        called = (
+            text.startswith("(", match.end())
+            and not name.startswith("_")
+            and len(name) <= MAX_NAME_LENGTH
+            and not _SINGLE_LETTER.match(name)
+        )
+        if called:
+            raise FormulaError(unknown_function_message(name, start), start)
+        check_name(name, start, role="variable" if name == variable else "parameter")
+    return Token("name", name, start)
+
+
+def tokenize(text: str, variable: str | None = None) -> list[Token]:
+    """Split checked text into numbers, names and operators (``^`` is ``**``).
+
+    Pasted characters become what they mean: a superscript run an exponent,
+    ``π`` the name pi, ``√`` a call of sqrt on what follows it. ``variable``
+    (when given) lets a refused name say it was meant as the variable.
+    """
     tokens: list[Token] = []
     i = 0
     while i < len(text):
@@ -189,10 +183,10 @@ def tokenize(text: str) -> list[Token]:
         if char in " \t":
             i += 1
             continue
-        if char.isdigit() or (char == "." and text[i + 1 : i + 2].isdigit()):
+        if char in _DIGITS or (char == "." and text[i + 1 : i + 2] in _DIGITS):
             match = _NUMBER_RE.match(text, i)
             assert match is not None
-            tokens.append(_number_token(text, match, i))
+            tokens.append(_number_token(match.group(0), match.group(2), i))
             i = match.end()
             continue
         if char == ".":
@@ -201,22 +195,93 @@ def tokenize(text: str) -> list[Token]:
                 "attribute access is not allowed.",
                 i,
             )
-        if char.isalpha() or char == "_":
-            match = _NAME_RE.match(text, i)
-            assert match is not None
-            name = match.group(0)
-            if name not in FUNCTIONS and name not in CONSTANTS:
-                check_name(name, i)
-            tokens.append(Token("name", name, i))
-            i = match.end()
+        if char in SUPERSCRIPTS:
+            found, i = _superscript_tokens(text, i)
+            tokens.extend(found)
+            continue
+        if char in PASTED_NAMES:
+            tokens.append(Token("name", PASTED_NAMES[char], i, char))
+            i += 1
+            continue
+        if char == ROOT:
+            tokens.append(Token("root", "sqrt", i, char))
+            i += 1
+            continue
+        if char.isascii() and (char.isalpha() or char == "_"):
+            token = _name_token(text, i, variable)
+            tokens.append(token)
+            i += len(token.text)
             continue
         if text.startswith("**", i):
             tokens.append(Token("op", "**", i))
             i += 2
             continue
-        tokens.append(Token("op", "**" if char == "^" else char, i))
+        if char == "^":
+            tokens.append(Token("op", "**", i, "^"))
+        else:
+            tokens.append(Token("op", char, i))
         i += 1
-    return tokens
+    return _with_roots(tokens)
+
+
+def _needs_operand(root: Token) -> FormulaError:
+    return FormulaError(
+        f"The “√” at position {root.position + 1} needs a number, name or "
+        "parenthesis right after it.",
+        root.position,
+    )
+
+
+def _group_end(tokens: list[Token], start: int) -> int:
+    """Index of the ``)`` closing the ``(`` at ``start``."""
+    depth = 0
+    for index in range(start, len(tokens)):
+        depth += tokens[index].text == "("
+        depth -= tokens[index].text == ")"
+        if depth == 0:
+            return index
+    position = tokens[start].position
+    raise FormulaError(f"The “(” at position {position + 1} is never closed.", position)
+
+
+def _operand_end(tokens: list[Token], start: int, root: Token) -> int:
+    """Index of the last token of the operand a ``√`` before ``start`` takes."""
+    index = start
+    while index < len(tokens) and tokens[index].kind == "root":
+        index += 1
+    if index == len(tokens):
+        raise _needs_operand(tokens[index - 1])
+    token = tokens[index]
+    if token.text == "(":
+        return _group_end(tokens, index)
+    called = index + 1 < len(tokens) and tokens[index + 1].text == "("
+    if token.kind == "name" and token.text in FUNCTIONS and called:
+        return _group_end(tokens, index + 1)
+    if token.kind in ("number", "name"):
+        return index
+    raise _needs_operand(root)
+
+
+def _with_roots(tokens: list[Token]) -> list[Token]:
+    """Each ``√`` as ``sqrt``, its operand in parentheses unless it has them."""
+    if not any(token.kind == "root" for token in tokens):
+        return tokens
+    out: list[Token] = []
+    closes: Counter[int] = Counter()
+    for index, token in enumerate(tokens):
+        if token.kind == "root":
+            out.append(Token("name", "sqrt", token.position, token.shown))
+            nxt = tokens[index + 1] if index + 1 < len(tokens) else None
+            if nxt is None:
+                raise _needs_operand(token)
+            if nxt.text != "(":
+                end = _operand_end(tokens, index + 1, token)
+                out.append(Token("op", "(", token.position, token.shown))
+                closes[end] += 1
+        else:
+            out.append(token)
+        out.extend([Token("op", ")", token.position, ROOT)] * closes.pop(index, 0))
+    return out
 
 
 def _ends_operand(token: Token) -> bool:
@@ -231,45 +296,27 @@ def _starts_operand(token: Token) -> bool:
     return token.kind in ("number", "name") or token.text == "("
 
 
-_BINARY = frozenset({"+", "-", "*", "/", "**"})
-_SINGLE_LETTER = re.compile(r"[A-Za-z][0-9_]*[0-9]*\Z")
-
-
 def _check_neighbours(prev: Token | None, token: Token, nxt: Token | None) -> None:
-    """Refuse operators with a missing operand, empty parentheses, unknown calls."""
+    """Refuse operators with a missing operand, and empty parentheses."""
     at = f"position {token.position + 1}"
     if token.kind == "op" and token.text != "(":
         if token.text != ")" and nxt is None:
             raise FormulaError(
-                f"The formula ends too soon after “{token.text}” at {at}.",
+                f"The formula ends too soon after “{token.typed}” at {at}.",
                 token.position,
             )
         lead = prev is None or (prev.kind == "op" and prev.text in "(,+-*/**")
         if lead and token.text not in "+-":
             if prev is None:
-                message = f"The formula cannot start with “{token.text}”."
+                message = f"The formula cannot start with “{token.typed}”."
             else:
                 message = (
-                    f"“{token.text}” at {at} follows “{prev.text}”; a number or "
+                    f"“{token.typed}” at {at} follows “{prev.typed}”; a number or "
                     "name is missing between them."
                 )
             raise FormulaError(message, token.position)
     if token.text == "(" and nxt is not None and nxt.text == ")":
         raise FormulaError(f"Empty parentheses at {at}.", token.position)
-    if (
-        token.kind == "name"
-        and token.text not in FUNCTIONS
-        and token.text not in CONSTANTS
-        and nxt is not None
-        and nxt.text == "("
-        and nxt.position == token.position + len(token.text)
-        and not _SINGLE_LETTER.match(token.text)
-    ):
-        raise FormulaError(
-            f"“{token.text}” at {at} is not a known function; known functions: "
-            f"{KNOWN_FUNCTIONS_TEXT}. To multiply, write {token.text}*(…).",
-            token.position,
-        )
 
 
 def with_implicit_products(tokens: list[Token]) -> list[Token]:
@@ -297,8 +344,9 @@ def with_implicit_products(tokens: list[Token]) -> list[Token]:
             depth += 1
             opened.append(token.position)
             if depth > MAX_NESTING:
+                what = "Roots and parentheses" if token.shown else "Parentheses"
                 raise FormulaError(
-                    f"Parentheses nest more than {MAX_NESTING} deep at position "
+                    f"{what} nest more than {MAX_NESTING} deep at position "
                     f"{token.position + 1}.",
                     token.position,
                 )
@@ -329,16 +377,25 @@ def with_implicit_products(tokens: list[Token]) -> list[Token]:
 
 @dataclass(frozen=True)
 class Source:
-    """Python source built from tokens, and where each source column came from."""
+    """Python source built from tokens, and where each source column came from.
+
+    A name Python reserves (``lambda``) is written under another identifier;
+    :meth:`typed_name` gives the user's name back.
+    """
 
     code: str
     origins: tuple[int, ...]  # original position of each source character
     numbers: dict[int, str]  # source column of each number -> its literal
+    names: dict[str, str]  # identifier in ``code`` -> the name typed
 
     def origin(self, column: int | None) -> int | None:
         if column is None or not self.origins:
             return None
         return self.origins[min(max(column, 0), len(self.origins) - 1)]
+
+    def typed_name(self, identifier: str) -> str:
+        """The name the user typed for ``identifier`` in :attr:`code`."""
+        return self.names.get(identifier, identifier)
 
 
 def to_source(tokens: list[Token]) -> Source:
@@ -346,14 +403,19 @@ def to_source(tokens: list[Token]) -> Source:
     parts: list[str] = []
     origins: list[int] = []
     numbers: dict[int, str] = {}
+    names: dict[str, str] = {}
     column = 0
     for token in tokens:
+        written = token.text
         if token.kind == "number":
             numbers[column] = token.text
-        parts.append(token.text + " ")
-        origins.extend([token.position] * (len(token.text) + 1))
-        column += len(token.text) + 1
-    return Source("".join(parts), tuple(origins), numbers)
+        elif token.kind == "name" and token.text in SOURCE_NAMES:
+            written = SOURCE_NAMES[token.text]
+            names[written] = token.text
+        parts.append(written + " ")
+        origins.extend([token.position] * (len(written) + 1))
+        column += len(written) + 1
+    return Source("".join(parts), tuple(origins), numbers, names)
 
 
 def normalise(text: object) -> str:

@@ -9,7 +9,7 @@ import sympy
 import scenarios
 import scenarios.checks
 import scenarios.formula
-import scenarios.solver
+import scenarios.grid
 from scenarios.formula.build import (
     FormulaSpec,
     default_range,
@@ -151,7 +151,7 @@ def test_typed_model_runs_in_the_vectorised_sweep():
     )  # fmt: skip
     costs = np.array([[10.0], [20.0], [30.0]])
     slopes = np.array([5.0, 10.0])
-    grid = scenarios.solver.solve_grid(sc, {"c": costs, "b": slopes})
+    grid = scenarios.grid.solve_grid(sc, {"c": costs, "b": slopes})
     # p* = (a/b + c) / 2, the lesson's closed form
     assert grid.x == pytest.approx((1300 / slopes + costs) / 2, rel=1e-12)
 
