@@ -28,6 +28,7 @@ from dashboard.sections.fit_common import (
     set_sliders,
     show_applied,
 )
+from dashboard.sections.fit_interval import render_demand_intervals
 from scenarios import Scenario, Solution
 from scenarios.fitting.demand import models as shapes
 from scenarios.fitting.demand import sales
@@ -162,6 +163,7 @@ def render_demand_fit(
     _demand_table(scenario, comparison, units_name)
     _demand_verdict(scenario, comparison)
     _use_buttons(scenario, line, comparison)
+    render_demand_intervals(scenario, observations, comparison)
 
 
 @dataclass(frozen=True)

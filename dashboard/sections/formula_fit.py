@@ -25,6 +25,7 @@ from dashboard.sections.fit_common import (
     set_sliders,
     show_applied,
 )
+from dashboard.sections.fit_interval import render_formula_interval
 from scenarios import Scenario, Solution
 from scenarios.fitting import least_squares as fitting
 from scenarios.fitting.demand import sales
@@ -282,6 +283,7 @@ def render_formula_fit(
                 help=f"Sets {shown}.",
             )
             st.caption(plain(f"Sets {shown}, rounded to each slider's step."))
+    render_formula_interval(scenario, params, declared, data, result)
 
 
 def _fit_figures(scenario: Scenario, result: fitting.ParameterFit) -> None:

@@ -37,6 +37,7 @@ from dashboard.sections.tabs import (
     points_section,
     save_case_section,
     sensitivity_section,
+    uncertainty_section,
     what_if_section,
 )
 from scenarios import Scenario, Solution
@@ -353,6 +354,7 @@ SECTIONS: list[Section | Tab] = [
     Tab("Goal seek", (goal_seek_section,)),
     Tab("Sensitivity", (sensitivity_section,)),
     Tab("Fit to data", (demand_fit_section,), has_fit),
+    Tab("Uncertainty", (uncertainty_section,)),
     Tab("Saved cases", (save_case_section,)),
     Tab("Derivation", (derivation_section, inflections_section)),
 ]

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from scenarios.cli.common import CliError
 from scenarios.errors import ScenarioError
 
-COMMAND_MODULES = ("core", "whatif", "learning", "fitting", "formula")
+COMMAND_MODULES = ("core", "whatif", "learning", "fitting", "formula", "uncertain")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scenarios.cli import fitting
+from scenarios.cli import fitting, uncertain
 from scenarios.cli.common import (
     CliError,
     add_json_option,
@@ -82,6 +82,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"also print the slider values for {' or '.join(demand_fit_ids())}",
     )
     fitting.add_model_options(p)
+    uncertain.add_interval_options(p)
     add_json_option(p)
     p.set_defaults(handler=run_fit_demand)
 
@@ -248,6 +249,8 @@ def _sweep_two_way(
 
 
 def run_fit_demand(args: argparse.Namespace) -> int:
+    if args.interval:
+        return uncertain.run_fit_interval(args)
     if args.model is not None:
         return fitting.run_model_fit(args)
     if args.cost is not None:

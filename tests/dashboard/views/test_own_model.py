@@ -63,7 +63,7 @@ def test_first_visit_opens_the_headphone_model_at_the_lesson_optimum():
     assert "The curve and its slope" in headings(at)
     assert tab_labels(at) == [
         "Tables", "What if", "Goal seek", "Sensitivity", "Fit to data",
-        "Saved models", "Derivation",
+        "Uncertainty", "Saved models", "Derivation",
     ]  # fmt: skip
     for tab, section in (("Tables", "Points against the optimum"),
                          ("What if", "What if: your settings against the defaults"),
