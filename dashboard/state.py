@@ -213,7 +213,14 @@ def clear_notices(page_id: str) -> None:
 
 
 def bound_slider(key: str, grid: SliderGrid, label: str, help: str | None) -> float:
-    """A float slider on ``grid`` whose value lives in the URL under ``key``."""
+    """A float slider on ``grid`` whose value lives in the URL under ``key``.
+
+    A value kept from an earlier run that the grid no longer spans (the range
+    of x shrank under it) moves to the nearer end rather than break the page.
+    """
+    kept = st.session_state.get(key)
+    if isinstance(kept, int | float) and not grid.min <= kept <= grid.max:
+        st.session_state[key] = min(max(float(kept), grid.min), grid.max)
     value = st.slider(
         label,
         min_value=grid.min,

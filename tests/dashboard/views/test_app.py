@@ -549,3 +549,14 @@ def test_the_inflection_points_are_listed_beside_the_derivation():
     assert "concave down → concave up" in set(rows.iloc[0])
     at = open_page("fuel_efficiency")
     assert "Inflection points" not in headings(at)
+
+
+def test_your_value_follows_a_range_that_shrinks_under_it():
+    # Demand intercept 600 puts the top of the price range at 600/10 = 60;
+    # at 450 it is 45, below the chosen 47.5, which moves to that end.
+    at = open_page("headphone_pricing")
+    at.slider(key="demand_intercept").set_value(600.0).run()
+    at.slider(key=state.YOUR_VALUE_KEY).set_value(47.5).run()
+    at.slider(key="demand_intercept").set_value(450.0).run()
+    _assert_clean(at)
+    assert at.slider(key=state.YOUR_VALUE_KEY).value == 45.0
