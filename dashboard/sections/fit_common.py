@@ -1,7 +1,7 @@
 """Pieces shared by the fitting sections: messages, slider callbacks, numbers.
 
 Everything here formats or stores widget state; the fits themselves are in
-``scenarios.fitting.demand.models`` and ``scenarios.fitting.least_squares``.
+``scenarios.fitting.demand.models`` and ``scenarios.fitting.formulas``.
 """
 
 from __future__ import annotations

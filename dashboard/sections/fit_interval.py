@@ -28,6 +28,7 @@ from dashboard.sections.uncertainty import span_text
 from dashboard.sections.uncertainty_inputs import remember_prior
 from scenarios import Scenario
 from scenarios.errors import ScenarioError
+from scenarios.fitting import formulas
 from scenarios.fitting import least_squares as fitting
 from scenarios.fitting.demand import models as shapes
 from scenarios.fitting.demand.sales import Observations, XYData
@@ -115,9 +116,9 @@ def formula_interval_data(
     declared = {p.name: p for p in scenario.params}
     bounds = {n: (declared[n].min, declared[n].max) for n in fitted if n in declared}
     try:
-        names = fitting.formula_parameters(formula, variable)
+        names = formulas.formula_parameters(formula, variable)
         held = {n: values[n] for n in names if n not in fitted and n in values}
-        fit = fitting.fit_formula(formula, variable, x, y, fitted, held, bounds)
+        fit = formulas.fit_formula(formula, variable, x, y, fitted, held, bounds)
         problem = formula_problem(
             scenario, values, formula, variable, x, y, fit, bounds
         )
@@ -271,7 +272,7 @@ def render_demand_intervals(
 def render_formula_interval(
     scenario: Scenario,
     params: Mapping[str, float],
-    declared: fitting.DataFit,
+    declared: formulas.DataFit,
     data: XYData,
     result: fitting.ParameterFit,
 ) -> None:

@@ -1,7 +1,7 @@
 """ "Fit the curve to your data": a formula's parameters by least squares.
 
 For a typed model and for catalog scenarios that declare a curve over data
-(``extras["data_fit"]``, read through :func:`scenarios.fitting.data_fit_of`):
+(``extras["data_fit"]``, read through :func:`scenarios.fitting.formulas.data_fit_of`):
 typed or uploaded (x, y) rows, the parameters to fit with start values, then
 the fitted values ± standard errors, R², RMSE, the data with the fitted curve,
 the residuals, and a button that sets the sliders.
@@ -27,6 +27,7 @@ from dashboard.sections.fit_common import (
 )
 from dashboard.sections.fit_interval import render_formula_interval
 from scenarios import Scenario, Solution
+from scenarios.fitting import formulas
 from scenarios.fitting import least_squares as fitting
 from scenarios.fitting.demand import sales
 
@@ -55,7 +56,7 @@ def header_of(data: bytes, filename: str) -> tuple[tuple[str, bool], ...]:
 def parameters_of(text: str, variable: str) -> tuple[str, ...] | str:
     """A formula's parameter names, or the parser's sentence."""
     try:
-        return fitting.formula_parameters(text, variable)
+        return formulas.formula_parameters(text, variable)
     except ValueError as exc:
         return str(exc)
 
@@ -72,7 +73,7 @@ def fit_curve(
 ) -> fitting.ParameterFit | str:
     """A formula fitted to (x, y), or the one sentence saying why it cannot be."""
     try:
-        return fitting.fit_formula(
+        return formulas.fit_formula(
             text, variable, x, y, dict(start), dict(fixed), dict(bounds)
         )
     except ValueError as exc:
@@ -90,7 +91,7 @@ def curve_of(
     """The formula drawn across [lo, hi] at ``params``."""
     xs = np.linspace(lo, hi, CURVE_POINTS)
     try:
-        ys = fitting.evaluate_formula(text, variable, dict(params), xs)
+        ys = formulas.evaluate_formula(text, variable, dict(params), xs)
     except ValueError:
         ys = np.full_like(xs, np.nan)
     return pd.DataFrame({"x": xs, "y": ys}).dropna()
@@ -102,7 +103,7 @@ def _empty_xy() -> pd.DataFrame:
     )
 
 
-def _xy_input(declared: fitting.DataFit, key: str) -> sales.XYData | None:
+def _xy_input(declared: formulas.DataFit, key: str) -> sales.XYData | None:
     x_title = fmt.with_unit(declared.x_label, declared.x_unit)
     y_title = fmt.with_unit(declared.y_label, declared.y_unit)
     source = st.radio(
@@ -182,36 +183,23 @@ def render_formula_fit(
     params: Mapping[str, float],
     solution: Solution | None = None,
     *,
-    declared: fitting.DataFit | None = None,
+    declared: formulas.DataFit | None = None,
     key: str = "fit",
     slider_key: Callable[[str], str] | None = None,
 ) -> None:
     """ "Fit the curve to your data": a formula's parameters by least squares.
 
     ``declared`` defaults to the scenario's own declaration (see
-    :func:`scenarios.fitting.data_fit_of`); nothing is drawn without one.
+    :func:`scenarios.fitting.formulas.data_fit_of`); nothing is drawn without one.
     Start values are the current sliders, the bounds their ranges, and the
     button sets the sliders (``slider_key(name)`` is a slider's widget key,
     the name itself by default).
     """
-    declared = declared or fitting.data_fit_of(scenario)
+    declared = declared or formulas.data_fit_of(scenario)
     if declared is None:
         return
-    st.subheader("Fit the curve to your data")
-    show_applied("The sliders now hold the fitted values.")
-    st.markdown(
-        plain(
-            f"Fits y ~ `{declared.formula}` to your rows, x being {declared.variable}."
-        )
-    )
-    if declared.note:
-        st.caption(plain(declared.note))
-    names = parameters_of(declared.formula, declared.variable)
-    if isinstance(names, str):
-        st.error(plain(names))
-        return
-    if not names:
-        st.info("This formula has no parameters to fit.")
+    names = _introduce(declared)
+    if names is None:
         return
     data = _xy_input(declared, key)
     if data is None:
@@ -220,35 +208,10 @@ def render_formula_fit(
     if len(data) == 0:
         st.caption("No usable rows yet.")
         return
-    chosen = st.multiselect(
-        "Parameters to fit",
-        names,
-        default=[n for n in declared.fit if n in names] or list(names),
-        key=f"{key}_params",
-        help="The others stay at their slider values.",
-    )
-    if not chosen:
-        st.caption("Pick at least one parameter to fit.")
+    setup = _fit_setup(scenario, params, declared, names, key)
+    if setup is None:
         return
-    declared_params = {p.name: p for p in scenario.params}
-    current = dict(params)
-    columns = st.columns(min(len(chosen), 4))
-    start: dict[str, float] = {}
-    for i, name in enumerate(chosen):
-        spec = declared_params.get(name)
-        default = float(current.get(name, spec.default if spec else 1.0))
-        start[name] = columns[i % len(columns)].number_input(
-            f"Start value of {spec.label if spec else name}",
-            value=default,
-            key=f"{key}_start_{name}",
-            format="%g",
-        )
-    fixed = {n: float(current[n]) for n in names if n not in chosen and n in current}
-    bounds = {
-        n: (float(declared_params[n].min), float(declared_params[n].max))
-        for n in chosen
-        if n in declared_params
-    }
+    start, fixed, bounds = setup
     result = fit_curve(
         declared.formula,
         declared.variable,
@@ -268,22 +231,98 @@ def render_formula_fit(
         st.warning(plain(warning))
     _fit_charts(declared, data, {**fixed, **result.params}, result)
     if result.converged:
-        values = fitting.slider_values(scenario, result.params)
-        if values.params:
-            shown = ", ".join(
-                f"{declared_params[n].label} {fmt.quantity(v, declared_params[n].unit)}"
-                for n, v in values.params.items()
-            )
-            st.button(
-                "Set the sliders to the fit",
-                key=f"{key}_use",
-                type="primary",
-                on_click=set_sliders,
-                args=(values.params, values.notices, slider_key),
-                help=f"Sets {shown}.",
-            )
-            st.caption(plain(f"Sets {shown}, rounded to each slider's step."))
+        _use_fit_button(scenario, result, key, slider_key)
     render_formula_interval(scenario, params, declared, data, result)
+
+
+def _introduce(declared: formulas.DataFit) -> tuple[str, ...] | None:
+    """Heading and formula of the fit; its parameter names, or None to stop."""
+    st.subheader("Fit the curve to your data")
+    show_applied("The sliders now hold the fitted values.")
+    st.markdown(
+        plain(
+            f"Fits y ~ `{declared.formula}` to your rows, x being {declared.variable}."
+        )
+    )
+    if declared.note:
+        st.caption(plain(declared.note))
+    names = parameters_of(declared.formula, declared.variable)
+    if isinstance(names, str):
+        st.error(plain(names))
+        return None
+    if not names:
+        st.info("This formula has no parameters to fit.")
+        return None
+    return names
+
+
+Setup = tuple[dict[str, float], dict[str, float], dict[str, tuple[float, float]]]
+
+
+def _fit_setup(
+    scenario: Scenario,
+    params: Mapping[str, float],
+    declared: formulas.DataFit,
+    names: tuple[str, ...],
+    key: str,
+) -> Setup | None:
+    """Which parameters to fit and from where: (start, fixed, bounds), or None."""
+    chosen = st.multiselect(
+        "Parameters to fit",
+        names,
+        default=[n for n in declared.fit if n in names] or list(names),
+        key=f"{key}_params",
+        help="The others stay at their slider values.",
+    )
+    if not chosen:
+        st.caption("Pick at least one parameter to fit.")
+        return None
+    declared_params = {p.name: p for p in scenario.params}
+    current = dict(params)
+    columns = st.columns(min(len(chosen), 4))
+    start: dict[str, float] = {}
+    for i, name in enumerate(chosen):
+        spec = declared_params.get(name)
+        default = float(current.get(name, spec.default if spec else 1.0))
+        start[name] = columns[i % len(columns)].number_input(
+            f"Start value of {spec.label if spec else name}",
+            value=default,
+            key=f"{key}_start_{name}",
+            format="%g",
+        )
+    fixed = {n: float(current[n]) for n in names if n not in chosen and n in current}
+    bounds = {
+        n: (float(declared_params[n].min), float(declared_params[n].max))
+        for n in chosen
+        if n in declared_params
+    }
+    return start, fixed, bounds
+
+
+def _use_fit_button(
+    scenario: Scenario,
+    result: fitting.ParameterFit,
+    key: str,
+    slider_key: Callable[[str], str] | None,
+) -> None:
+    """ "Set the sliders to the fit", with the values it sets."""
+    declared_params = {p.name: p for p in scenario.params}
+    values = formulas.slider_values(scenario, result.params)
+    if not values.params:
+        return
+    shown = ", ".join(
+        f"{declared_params[n].label} {fmt.quantity(v, declared_params[n].unit)}"
+        for n, v in values.params.items()
+    )
+    st.button(
+        "Set the sliders to the fit",
+        key=f"{key}_use",
+        type="primary",
+        on_click=set_sliders,
+        args=(values.params, values.notices, slider_key),
+        help=f"Sets {shown}.",
+    )
+    st.caption(plain(f"Sets {shown}, rounded to each slider's step."))
 
 
 def _fit_figures(scenario: Scenario, result: fitting.ParameterFit) -> None:
@@ -325,7 +364,7 @@ def _fit_figures(scenario: Scenario, result: fitting.ParameterFit) -> None:
 
 
 def _fit_charts(
-    declared: fitting.DataFit,
+    declared: formulas.DataFit,
     data: sales.XYData,
     values: Mapping[str, float],
     result: fitting.ParameterFit,

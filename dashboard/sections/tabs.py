@@ -202,6 +202,6 @@ def save_case_section(
 
 def has_fit(scenario: Scenario) -> bool:
     """True when the scenario has something to fit: demand data or a curve."""
-    from scenarios.fitting import least_squares as fitting
+    from scenarios.fitting import formulas
 
-    return scenario.demand_fit is not None or fitting.data_fit_of(scenario) is not None
+    return scenario.demand_fit is not None or formulas.data_fit_of(scenario) is not None

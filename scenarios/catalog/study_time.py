@@ -6,7 +6,7 @@ hour, so the net score peaks where the marginal gain ``S k e^(-k h)`` falls to c
 
 import numpy as np
 
-from scenarios.fitting.least_squares import DataFit
+from scenarios.fitting.formulas import DataFit
 from scenarios.model import FormulaText, Param, Reference, Scenario, Variable
 
 

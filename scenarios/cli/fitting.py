@@ -30,7 +30,8 @@ from scenarios.fitting.demand.sales import (
     parse_pairs,
     parse_xy_csv,
 )
-from scenarios.fitting.least_squares import FitError, fit_formula
+from scenarios.fitting.formulas import fit_formula
+from scenarios.fitting.least_squares import FitError
 from scenarios.formatting import r_squared
 
 MODEL_CHOICES = (*demand_models.MODEL_NAMES, "all")

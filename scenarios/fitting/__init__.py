@@ -7,14 +7,8 @@
 """
 
 from scenarios.fitting.data import DemandDataError
-from scenarios.fitting.least_squares import (
-    DataFit,
-    FitError,
-    ParameterFit,
-    data_fit_of,
-    fit_formula,
-    least_squares_fit,
-)
+from scenarios.fitting.formulas import DataFit, data_fit_of, fit_formula
+from scenarios.fitting.least_squares import FitError, ParameterFit, least_squares_fit
 
 __all__ = [
     "DataFit",

@@ -7,13 +7,10 @@ import numpy as np
 import pytest
 from scipy.optimize import curve_fit
 
+from scenarios.fitting import formulas
 from scenarios.fitting import least_squares as fitting
-from scenarios.fitting.least_squares import (
-    FitError,
-    fit_formula,
-    formula_model,
-    least_squares_fit,
-)
+from scenarios.fitting.formulas import fit_formula, formula_model
+from scenarios.fitting.least_squares import FitError, least_squares_fit
 
 HOURS = np.array([0.0, 1, 2, 3, 4, 6, 8, 10, 12, 15, 20])
 
@@ -174,7 +171,7 @@ def test_study_time_declares_its_score_curve_and_the_fit_sets_its_sliders():
     import scenarios
 
     study = scenarios.get("study_time")
-    declared = fitting.data_fit_of(study)
+    declared = formulas.data_fit_of(study)
     assert declared.variable == "hours"
     assert declared.fit == ("max_score", "learning_speed")
     fit = fit_formula(
@@ -187,7 +184,7 @@ def test_study_time_declares_its_score_curve_and_the_fit_sets_its_sliders():
     )
     values, _ = tight_curve_fit(study_score, HOURS, study_data(), (90, 0.3))
     assert fit.params["max_score"] == pytest.approx(values[0], rel=1e-6)
-    sliders = fitting.slider_values(study, fit.params)
+    sliders = formulas.slider_values(study, fit.params)
     # Steps of 1 point and 0.01 per hour.
     assert sliders.params == {
         "max_score": round(values[0]),
@@ -199,7 +196,7 @@ def test_slider_values_clip_to_the_range_and_skip_unknown_names():
     import scenarios
 
     study = scenarios.get("study_time")
-    sliders = fitting.slider_values(study, {"max_score": 250.0, "q": 1.0})
+    sliders = formulas.slider_values(study, {"max_score": 250.0, "q": 1.0})
     assert sliders.params == {"max_score": 100.0}
     assert any("outside the slider's range" in n for n in sliders.notices)
     assert any("q has no slider" in n for n in sliders.notices)
@@ -208,7 +205,7 @@ def test_slider_values_clip_to_the_range_and_skip_unknown_names():
 def test_scenarios_without_data_have_no_data_fit():
     import scenarios
 
-    assert fitting.data_fit_of(scenarios.get("fuel_efficiency")) is None
+    assert formulas.data_fit_of(scenarios.get("fuel_efficiency")) is None
 
 
 def test_a_typed_model_fits_its_own_formula():
@@ -217,15 +214,15 @@ def test_a_typed_model_fits_its_own_formula():
     model = scenarios.from_formula(
         "a x^2 + b", variable="x", domain=(0, 1), params={"a": 1, "b": 2}
     )
-    declared = fitting.data_fit_of(model)
+    declared = formulas.data_fit_of(model)
     assert declared.formula == "a x^2 + b" and set(declared.fit) == {"a", "b"}
 
 
 def test_evaluate_formula_draws_the_curve():
-    y = fitting.evaluate_formula("a x + log(x)", "x", {"a": 2}, [1.0, -1.0])
+    y = formulas.evaluate_formula("a x + log(x)", "x", {"a": 2}, [1.0, -1.0])
     assert y[0] == pytest.approx(2.0, rel=1e-15) and math.isnan(y[1])
     with pytest.raises(FitError, match="Give a value for a"):
-        fitting.evaluate_formula("a x", "x", {}, [1.0])
+        formulas.evaluate_formula("a x", "x", {}, [1.0])
 
 
 # --- A fit that fails from its start values: further starts -------------------
