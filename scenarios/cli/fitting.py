@@ -23,6 +23,7 @@ from scenarios.cli.common import (
     print_table,
     with_unit,
 )
+from scenarios.fitting.data import Observations
 from scenarios.fitting.demand import models as demand_models
 from scenarios.fitting.demand.sales import (
     MAX_UPLOAD_BYTES,
@@ -121,8 +122,10 @@ def model_payload(fit: demand_models.ModelFit) -> dict[str, Any]:
     }
 
 
-def run_model_fit(args: argparse.Namespace) -> int:
-    """``fit-demand --model NAME|all``: fit, compare and price the demand shapes."""
+def compared_models(
+    args: argparse.Namespace,
+) -> tuple[Observations, demand_models.DemandComparison]:
+    """The sales rows of ``--obs`` and the fits of ``--model`` at ``--cost``."""
     if args.scenario is not None:
         raise CliError("--scenario works only without --model")
     cost = 0.0 if args.cost is None else number(args.cost, "--cost")
@@ -136,13 +139,19 @@ def run_model_fit(args: argparse.Namespace) -> int:
         )
     except DemandDataError as exc:
         raise CliError(str(exc)) from None
+    return observations, comparison
+
+
+def run_model_fit(args: argparse.Namespace) -> int:
+    """``fit-demand --model NAME|all``: fit, compare and price the demand shapes."""
+    observations, comparison = compared_models(args)
     if args.json:
         print_json(
             {
                 "models": [model_payload(f) for f in comparison.fits],
                 "best": comparison.best,
                 "criterion": comparison.criterion,
-                "unit_cost": cost,
+                "unit_cost": comparison.unit_cost,
                 "n": comparison.n,
                 "notices": list(comparison.notices),
             }
@@ -171,7 +180,7 @@ def run_model_fit(args: argparse.Namespace) -> int:
         "parameters ± standard error",
         "R²",
         comparison.criterion,
-        f"best price (cost {with_unit(cost, '$')})",
+        f"best price (cost {with_unit(comparison.unit_cost, '$')})",
         "profit there",
     ]
     print_table(headers, rows)

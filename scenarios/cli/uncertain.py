@@ -28,7 +28,6 @@ from scenarios.cli.common import (
     with_unit,
 )
 from scenarios.fitting.demand import models as demand_models
-from scenarios.fitting.demand.sales import DemandDataError, parse_pairs
 from scenarios.uncertainty import (
     DEFAULT_DRAWS,
     LEVEL,
@@ -244,19 +243,7 @@ def run_fit_interval(args: argparse.Namespace) -> int:
     """``fit-demand --model NAME|all --interval``: the fits with their intervals."""
     if args.model is None:
         raise CliError("--interval needs --model")
-    if args.scenario is not None:
-        raise CliError("--scenario works only without --model")
-    cost = 0.0 if args.cost is None else number(args.cost, "--cost")
-    if cost < 0:
-        raise CliError(f"--cost must not be negative, got {args.cost}")
-    observations = parse_pairs(args.obs)
-    names = demand_models.MODEL_NAMES if args.model == "all" else (args.model,)
-    try:
-        comparison = demand_models.compare_models(
-            observations.prices, observations.units, cost, names
-        )
-    except DemandDataError as exc:
-        raise CliError(str(exc)) from None
+    observations, comparison = fitting.compared_models(args)
     intervals = demand_intervals(
         comparison,
         observations.prices,
@@ -274,7 +261,7 @@ def run_fit_interval(args: argparse.Namespace) -> int:
                 "models": models,
                 "best": comparison.best,
                 "criterion": comparison.criterion,
-                "unit_cost": cost,
+                "unit_cost": comparison.unit_cost,
                 "n": comparison.n,
                 "resamples": args.bootstrap,
                 "seed": args.seed,
