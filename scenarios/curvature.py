@@ -18,6 +18,7 @@ import numpy as np
 
 from scenarios.model import Scenario
 from scenarios.roots.engine import EPS, NotFiniteError, RootResult, find_roots
+from scenarios.singular import roots_where_finite
 from scenarios.solver import domain_of, not_finite
 
 Concavity = Literal["up", "down", "flat"]
@@ -102,7 +103,10 @@ def curvature(
     try:
         search = find_roots(lambda x: scenario.d2f(x, **p), lo, hi)
     except NotFiniteError:
-        raise not_finite(scenario, "second derivative") from None
+        try:  # a hole, pole or unbounded end: the stretches where f'' is finite
+            search = roots_where_finite(lambda x: scenario.d2f(x, **p), lo, hi)
+        except NotFiniteError:
+            raise not_finite(scenario, "second derivative") from None
     flat_below, probes = _flat_threshold(scenario, p, lo, hi, search.roots)
     inflections, checks = _inflections(scenario, p, lo, hi, search, flat_below)
     edges = [lo, *(ip.x for ip in inflections), hi]

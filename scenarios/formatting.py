@@ -191,6 +191,11 @@ def kind_text(kind: str) -> str:
     return kind.capitalize()
 
 
+def kink_text(left: float, right: float) -> str:
+    """A kink's one-sided slopes: ``f′ jumps from −0.5 to 1.5``."""
+    return f"f′ jumps from {number(left)} to {number(right)}"
+
+
 def advice_text(advice: str, scenario: Scenario) -> str:
     """What the sign of f' says to do, in the scenario's words."""
     label = scenario.variable.label.lower()

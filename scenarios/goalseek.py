@@ -13,6 +13,7 @@ import numpy as np
 from scenarios.errors import ScenarioError
 from scenarios.model import Scenario
 from scenarios.roots.engine import NotFiniteError, RootResult, find_roots
+from scenarios.singular import roots_where_finite
 from scenarios.solver import domain_of, not_finite
 
 
@@ -34,6 +35,12 @@ def seek_roots(
             lo,
             hi,
             dg=lambda x: df(x, **p),
+        )
+    except NotFiniteError:
+        pass
+    try:  # a hole, pole or overflow: the stretches where f is finite
+        return roots_where_finite(
+            lambda x: np.asarray(f(x, **p), dtype=float) - target, lo, hi
         )
     except NotFiniteError:
         raise not_finite(scenario, "objective") from None

@@ -2,7 +2,7 @@
 
 * :func:`one_way` sweeps one parameter across its slider range;
 * :func:`two_way` solves a grid over two parameters (up to 300 × 300) in one
-  vectorised call of :func:`~scenarios.solver.solve_grid`;
+  vectorised call of :func:`~scenarios.grid.solve_grid`;
 * :func:`tornado` moves each parameter ±10 % from its current value;
 * :func:`local_sensitivity` gives the slopes dx*/dθ and df*/dθ at the optimum
   from the analytic derivatives.
@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from scenarios.errors import InputError
+from scenarios.grid import solve_grid
 from scenarios.model import Scenario
-from scenarios.solver import solve, solve_grid
+from scenarios.solver import solve
 
 MAX_POINTS = 2000
 """Most points a one-way sweep may use."""

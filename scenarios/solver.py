@@ -12,9 +12,8 @@ The recipe for the scalar :func:`solve`:
    domain, and keep the best for the scenario's goal. f' jumps at a declared
    kink, so step 1 searches each smooth stretch between kinks on its own.
 
-The array :func:`solve_grid` keeps a fixed grid of sign-change brackets (at
-least ``SAMPLES`` points, and never coarser than the scalar engine needed at
-the current parameters) refined by ``elementwise.find_root``.
+The array version, for many parameter sets at once, is
+:func:`scenarios.grid.solve_grid`.
 """
 
 from __future__ import annotations
@@ -25,35 +24,19 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from scipy.optimize import elementwise
 
+from scenarios import singular
+from scenarios.definedness import Definedness, analyse
 from scenarios.errors import ScenarioError
 from scenarios.model import Number, Scenario
 from scenarios.roots.engine import find_roots, find_roots_between
 from scenarios.roots.result import NotFiniteError, RootResult, build
-from scenarios.roots.tolerances import BUDGET
-
-SAMPLES = 129
-"""Fewest points at which :func:`solve_grid` samples f' to bracket sign changes."""
+from scenarios.stationary import classify
 
 UNRESOLVED_NOTE = (
     "The slope could not be resolved everywhere; the optimum may be missed."
 )
 FLAT_NOTE = "The slope is zero across the whole range, so every x is optimal."
-
-GRID_BLOCK = 2048
-"""Cells sampled together by :func:`solve_grid` (about 2 MB of samples)."""
-
-MIN_BLOCK_CELLS = 64
-"""Fewest cells in a block of :func:`solve_grid`, however fine its grid."""
-
-CURVATURE_TRUST = 1e-9
-"""|f''| * width below this fraction of max|f'| is too flat to classify by."""
-PROBE_STEP = 1e-6
-"""Where f'' is too flat, f' is probed this fraction of the width either side:
-far enough for f' to show its sign, near enough to stay by the root."""
-PROBE_GAP = 0.25
-"""... and at most this fraction of the gap to the nearest other root."""
 
 Kind = Literal["maximum", "minimum", "inflection", "kink"]
 KIND_CODES: dict[int, Kind] = {1: "maximum", -1: "minimum", 0: "inflection"}
@@ -94,8 +77,13 @@ class Solution:
     ``kinks`` are points where f has a corner (declared by the scenario, or
     where f' jumps across zero); they compete with the stationary points.
     ``every_x_optimal`` is True when f' is zero across the whole domain.
+    ``domain`` is the range searched: the scenario's, or where f is defined
+    when that is less (``notes`` then says so).
     ``search`` is the root search on f' (pieces, points, evaluations) and
-    ``notes`` are plain sentences a page should show as warnings.
+    ``notes`` are plain sentences a page should show as warnings. When the
+    best point is a kink, ``kind`` is ``"kink"``, ``second_derivative`` is
+    NaN (f'' does not exist there) and ``left_slope``/``right_slope`` are f'
+    either side; elsewhere they are NaN.
     """
 
     scenario_id: str
@@ -117,6 +105,8 @@ class Solution:
     kinks: tuple[StationaryPoint, ...] = ()
     every_x_optimal: bool = False
     search: RootResult | None = None
+    left_slope: float = math.nan
+    right_slope: float = math.nan
 
     @property
     def residual(self) -> float:
@@ -133,10 +123,6 @@ class Solution:
         return outward * sign * self.derivative > 0
 
 
-def _call(fn, x: Number, params: Mapping[str, Number]) -> np.ndarray:
-    return np.asarray(fn(x, **params), dtype=float)
-
-
 def domain_of(scenario: Scenario, params: Mapping[str, Number]) -> tuple[float, float]:
     """The feasible interval (lo, hi) for x, or DomainError naming the parameters."""
     lo, hi = scenario.domain(**params)
@@ -147,10 +133,10 @@ def domain_of(scenario: Scenario, params: Mapping[str, Number]) -> tuple[float, 
             scenario.domain_note
             or "the domain must have a lower end below its upper end"
         )
+        adjust = f"; adjust {', '.join(names)}" if names else ""
         raise DomainError(
             f"No feasible {scenario.variable.label.lower()}: {reason}. "
-            f"Here the range would run from {lo:.6g} to {hi:.6g}; "
-            f"adjust {', '.join(names)}.",
+            f"Here the range would run from {lo:.6g} to {hi:.6g}{adjust}.",
             tuple(names),
         )
     return lo, hi
@@ -159,10 +145,13 @@ def domain_of(scenario: Scenario, params: Mapping[str, Number]) -> tuple[float, 
 def not_finite(scenario: Scenario, what: str) -> DomainError:
     """The DomainError for an f, f' or f'' that is not finite here."""
     names = scenario.param_names
+    where = (
+        f"for these parameters; adjust {', '.join(names)}"
+        if names
+        else "everywhere on its domain"
+    )
     return DomainError(
-        f"The {what} of {scenario.title} is not a finite number for these "
-        f"parameters; adjust {', '.join(names)}.",
-        names,
+        f"The {what} of {scenario.title} is not a finite number {where}.", names
     )
 
 
@@ -174,9 +163,10 @@ def _on(fn, xs: np.ndarray, p: Mapping[str, float]) -> list[float]:
     return y.tolist()
 
 
-def _kink_points(
+def kink_points(
     scenario: Scenario, p: Mapping[str, float], lo: float, hi: float
 ) -> list[float]:
+    """The scenario's declared kinks on [lo, hi], sorted, each once."""
     if scenario.kinks is None:
         return []
     xs = np.atleast_1d(np.asarray(scenario.kinks(**p), dtype=float)).ravel()
@@ -187,9 +177,12 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
     """The global optimum of ``scenario`` on its domain for ``params``.
 
     Missing parameters take their defaults; an unknown name or a value outside
-    its range raises ParamError, an empty domain or a non-finite f or f'
-    raises DomainError. When f' could not be resolved everywhere the answer is
-    still the best point found, and ``notes`` says so. The steps:
+    its range raises ParamError, an empty domain raises DomainError. When f or
+    f' is not finite somewhere (a hole, a pole, an end where f' is unbounded,
+    an overflow), :mod:`scenarios.definedness` finds where f is defined and
+    the optimum is sought there (:func:`_solve_pieces`); DomainError, in one
+    sentence, when there is none. When f' could not be resolved everywhere the
+    answer is still the best point found, and ``notes`` says so. The steps:
 
     1. search: every root of f' (:func:`_search_slope`);
     2. classify each root (:func:`_classify`);
@@ -198,7 +191,38 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
     """
     p = scenario.resolve(params)
     lo, hi = domain_of(scenario, p)
-    declared = _kink_points(scenario, p, lo, hi) if scenario.kinks else []
+    hook = scenario.extras.get("definedness")
+    shape = hook(p, lo, hi) if hook is not None else None
+    if shape is None:
+        try:
+            with np.errstate(all="ignore"):  # a non-finite f' is handled below
+                return _solve_smooth(scenario, p, lo, hi)
+        except DomainError:
+            shape = analyse(*_bound(scenario, p), lo, hi)
+            if shape is None:
+                raise
+    with np.errstate(all="ignore"):
+        return _solve_pieces(scenario, p, shape)
+
+
+def _bound(scenario: Scenario, p: Mapping[str, float]) -> tuple:
+    """f, f' and f'' of x alone at the parameters ``p``, silent where undefined."""
+
+    def bind(fn):
+        def at(x: Number) -> np.ndarray:
+            with np.errstate(all="ignore"):
+                return np.asarray(fn(x, **p), dtype=float)
+
+        return at
+
+    return tuple(bind(fn) for fn in (scenario.f, scenario.df, scenario.d2f))
+
+
+def _solve_smooth(
+    scenario: Scenario, p: Mapping[str, float], lo: float, hi: float
+) -> Solution:
+    """:func:`solve` where f and f' are finite on the whole of [lo, hi]."""
+    declared = kink_points(scenario, p, lo, hi) if scenario.kinks else []
     search = _search_slope(scenario, p, lo, hi, declared)
     every_x = search.identically_zero
     notes: list[str] = []
@@ -211,24 +235,16 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
     evaluations = search.function_calls + xs.size + len(curv)
     stationary, probes = _classify(scenario, p, search, values, curv, lo, hi)
     n = len(search.roots)
-    kinks = (
-        tuple(
-            build(
-                StationaryPoint,
-                x=x,
-                value=values[n + j],
-                kind="kink",
-                second_derivative=math.nan,
-            )
-            for j, x in enumerate(kink_xs)
-        )
-        if kink_xs
-        else ()
-    )
+    kinks = _kinks(kink_xs, values[n:])
     best, x, side = _choose(scenario.goal, values, xs, every_x, lo, hi)
     on_boundary = side is not None and not every_x
     index = best if best < n else -1
     derivative, second, used = _residual(scenario, p, search, curv, index, x, side)
+    kind = "maximum" if scenario.goal == "maximize" else "minimum"
+    slopes = (math.nan, math.nan)
+    if n <= best < n + len(kink_xs):
+        kind, second = "kink", math.nan
+        slopes = singular.slopes_at(_bound(scenario, p)[1], x, lo, hi)
     return build(
         Solution,
         scenario_id=scenario.id,
@@ -236,7 +252,7 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
         goal=scenario.goal,
         x=x,
         value=values[best],
-        kind="maximum" if scenario.goal == "maximize" else "minimum",
+        kind=kind,
         on_boundary=on_boundary,
         boundary_side=side if on_boundary else None,
         derivative=derivative,
@@ -250,6 +266,117 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
         kinks=kinks,
         every_x_optimal=every_x,
         search=search,
+        left_slope=slopes[0],
+        right_slope=slopes[1],
+    )
+
+
+def _kinks(kink_xs: list[float], values: list[float]) -> tuple[StationaryPoint, ...]:
+    """The kinks as candidates, f at each (the first ``len(kink_xs)`` values)."""
+    return tuple(
+        build(
+            StationaryPoint,
+            x=x,
+            value=values[j],
+            kind="kink",
+            second_derivative=math.nan,
+        )
+        for j, x in enumerate(kink_xs)
+    )
+
+
+def _solve_pieces(
+    scenario: Scenario, p: Mapping[str, float], shape: Definedness
+) -> Solution:
+    """:func:`solve` where f or f' is singular: on the pieces where f is defined.
+
+    The same steps, with f' searched only where it is finite (through atan,
+    which keeps its roots and signs but not the size of a pole), and every
+    break point where f has a value, or a limit, competing with the roots and
+    kinks. Refuses in one sentence when there is nothing to find
+    (:func:`scenarios.singular.refusal`).
+    """
+    var, goal, lo, hi = scenario.variable.name, scenario.goal, shape.lo, shape.hi
+    refused = singular.refusal(shape, goal, var)
+    if refused:
+        raise DomainError(refused)
+    f, df, d2f = _bound(scenario, p)
+    pieces = shape.pieces()
+    declared = [
+        k
+        for k in (kink_points(scenario, p, lo, hi) if scenario.kinks else [])
+        if any(a <= k <= b for a, b, _, _ in pieces)
+    ]
+    intervals = singular.search_intervals(shape, df)
+    try:
+        search = singular.search_slope(df, d2f, lo, hi, intervals, declared)
+    except NotFiniteError:
+        raise not_finite(scenario, "derivative") from None
+    kink_xs = declared + list(search.jumps)
+    flats = [0.5 * (a + b) for a, b in search.flat]
+    edges = singular.edge_candidates(shape, goal)
+    xs = np.array([*search.roots, *kink_xs, *flats])
+    values = np.broadcast_to(f(xs), xs.shape).tolist() + [e.value for e in edges]
+    roots = np.array(search.roots)
+    curv = np.broadcast_to(d2f(roots), roots.shape).tolist()
+    stationary, probes = _classify(scenario, p, search, values, curv, lo, hi)
+    stationary += [_stationary_edge(e) for e in edges if e.stationary]
+    n, k = len(search.roots), len(kink_xs)
+    best = values.index(max(values) if goal == "maximize" else min(values))
+    x = float(xs[best]) if best < xs.size else edges[best - xs.size].x
+    kind = "maximum" if goal == "maximize" else "minimum"
+    slopes = (math.nan, math.nan)
+    derivative, second = float(df(x)), float(d2f(x)) if best >= n else curv[best]
+    if n <= best < n + k:
+        kind, second = "kink", math.nan
+        slopes = singular.slopes_at(df, x, lo, hi)
+    elif best >= xs.size:
+        edge = edges[best - xs.size]
+        sides = [s for s in (edge.left_slope, edge.right_slope) if not math.isnan(s)]
+        derivative, second = sides[0], edge.curvature
+        if edge.stationary:
+            derivative = 0.5 * (edge.left_slope + edge.right_slope)
+        if edge.kink:
+            kind, second = "kink", math.nan
+            slopes = (edge.left_slope, edge.right_slope)
+    # The range is now where f is defined: its ends are the boundary.
+    lo, hi = pieces[0][0], pieces[-1][1]
+    at_end = best >= n and x in (lo, hi)
+    side = ("lower" if x == lo else "upper") if at_end else None
+    notes = singular.notes(shape, var) + ([] if search.resolved else [UNRESOLVED_NOTE])
+    return build(
+        Solution,
+        scenario_id=scenario.id,
+        params=p,
+        goal=goal,
+        x=x,
+        value=values[best],
+        kind=kind,
+        on_boundary=at_end,
+        boundary_side=side,
+        derivative=derivative,
+        second_derivative=second,
+        stationary_points=tuple(sorted(stationary, key=lambda s: s.x)),
+        domain=(lo, hi),
+        bracket=search.brackets[best] if best < n else None,
+        evaluations=search.function_calls + 2 * xs.size + probes,
+        iterations=search.pieces,
+        notes=tuple(notes),
+        kinks=_kinks(kink_xs, values[n:]),
+        every_x_optimal=False,
+        search=search,
+        left_slope=slopes[0],
+        right_slope=slopes[1],
+    )
+
+
+def _stationary_edge(edge: singular.EdgeCandidate) -> StationaryPoint:
+    return build(
+        StationaryPoint,
+        x=edge.x,
+        value=edge.value,
+        kind=KIND_CODES[edge.curvature_sign],
+        second_derivative=edge.curvature,
     )
 
 
@@ -313,42 +440,22 @@ def _classify(
     lo: float,
     hi: float,
 ) -> tuple[list[StationaryPoint], int]:
-    """Step 2 of :func:`solve`: each root of f' as a maximum, minimum or inflection.
+    """Step 2 of :func:`solve` (:func:`scenarios.stationary.classify`).
 
-    By f'' where it is large enough to trust (``CURVATURE_TRUST``), else by
-    the sign of f' just either side; a root where f' touches zero without
-    changing sign is an inflection. ``values`` and ``curv`` are f and f'' at
-    the roots first. Returns the points and the evaluations the probes took.
+    ``values`` and ``curv`` are f and f'' at the roots first. Returns the
+    points and the evaluations the probes took.
     """
-    width = hi - lo
-    roots = search.roots
-    trust = CURVATURE_TRUST * search.scale
-    stationary: list[StationaryPoint] = []
-    probes = 0
-    for i, root in enumerate(roots):
-        curvature = curv[i]
-        if search.touching[i]:
-            code = 0
-        elif abs(curvature) * width > trust:
-            code = 1 if curvature < 0 else -1
-        else:
-            # Probe closer than any neighbouring root, so the signs belong
-            # to this root alone.
-            gaps = [abs(root - r) for r in roots if r != root]
-            delta = min([PROBE_STEP * width, *(PROBE_GAP * g for g in gaps)])
-            left = _slope_at(scenario, p, max(root - delta, lo))
-            right = _slope_at(scenario, p, min(root + delta, hi))
-            code = 1 if left > 0 > right else -1 if left < 0 < right else 0
-            probes += 2
-        stationary.append(
-            build(
-                StationaryPoint,
-                x=root,
-                value=values[i],
-                kind=KIND_CODES[code],
-                second_derivative=curvature,
-            )
+    codes, probes = classify(lambda x: _slope_at(scenario, p, x), search, curv, lo, hi)
+    stationary = [
+        build(
+            StationaryPoint,
+            x=root,
+            value=values[i],
+            kind=KIND_CODES[code],
+            second_derivative=curv[i],
         )
+        for i, (root, code) in enumerate(zip(search.roots, codes, strict=True))
+    ]
     return stationary, probes
 
 
@@ -404,209 +511,3 @@ def _residual(
 
 def _slope_at(scenario: Scenario, p: Mapping[str, float], x: float) -> float:
     return float(scenario.df(x, **p))
-
-
-@dataclass(frozen=True)
-class GridSolution:
-    """Optima for an array of parameter sets, solved all at once.
-
-    Arrays share the broadcast shape of the parameter arrays. ``feasible`` is
-    False where the domain is empty or f' is not finite; there ``x`` and
-    ``value`` are NaN. ``kind`` holds codes: 1 maximum, -1 minimum.
-    """
-
-    x: np.ndarray
-    value: np.ndarray
-    kind: np.ndarray
-    on_boundary: np.ndarray
-    second_derivative: np.ndarray
-    feasible: np.ndarray
-    evaluations: int
-    samples: int = SAMPLES
-
-
-def solve_grid(
-    scenario: Scenario, params: Mapping[str, object] | None = None
-) -> GridSolution:
-    """Vectorised :func:`solve`: any parameter may be an array; no per-cell loop.
-
-    The same sampling, classification and boundary rules as :func:`solve`, with
-    ``scipy.optimize.elementwise.find_root`` refining every bracket at once:
-
-    1. sample f' on the grid and bracket its sign changes (:func:`_grid_slots`),
-       over blocks of ``GRID_BLOCK`` cells, so the samples x cells arrays stay
-       in cache instead of streaming through memory several times; every
-       block is still one array operation;
-    2. refine each bracket slot for all cells in a single ``find_root`` call,
-       and keep the better of the roots and the ends (:func:`_grid_best`).
-
-    The grid has ``SAMPLES`` points, or more when the scalar engine needed a
-    finer resolution for the middle cell (see ``GridSolution.samples``).
-    """
-    p = scenario.defaults()
-    for name, value in (params or {}).items():
-        scenario.param(name)
-        p[name] = np.asarray(value, dtype=float)
-    shape = np.broadcast_shapes(*(np.shape(v) for v in p.values()))
-    size = int(np.prod(shape, dtype=np.int64))
-    samples = _grid_samples(scenario, p, shape)
-    lo, hi = (
-        np.broadcast_to(np.asarray(v, dtype=float), shape) for v in scenario.domain(**p)
-    )
-    # Every parameter as one flat array over the cells (scalars stay scalars).
-    flat = {
-        k: (np.broadcast_to(v, shape).ravel() if np.ndim(v) else v)
-        for k, v in p.items()
-    }
-    with np.errstate(all="ignore"):
-        feasible = (np.isfinite(lo) & np.isfinite(hi) & (lo < hi)).ravel()
-        lo = np.where(feasible, lo.ravel(), 0.0)
-        hi = np.where(feasible, hi.ravel(), 1.0)
-        slots = _grid_slots(scenario, flat, lo, hi, feasible, samples)
-        best_x, best_v, best_is_root, used = _grid_best(scenario, flat, lo, hi, slots)
-        d2 = np.broadcast_to(_call(scenario.d2f, best_x, flat), (size,))
-        feasible &= np.isfinite(best_v)
-    nan = np.full(size, np.nan)
-    kind = np.where(feasible, 1 if scenario.goal == "maximize" else -1, 0)
-    return GridSolution(
-        x=np.where(feasible, best_x, nan).reshape(shape),
-        value=np.where(feasible, best_v, nan).reshape(shape),
-        kind=kind.reshape(shape),
-        on_boundary=(feasible & ~best_is_root).reshape(shape),
-        second_derivative=np.where(feasible, d2, nan).reshape(shape),
-        feasible=feasible.reshape(shape),
-        evaluations=samples * size + used,
-        samples=samples,
-    )
-
-
-Slots = dict[int, list[np.ndarray]]
-"""Bracket slot k (1-based) -> [has a k-th bracket, a, b, f'(a), f'(b)] per cell."""
-
-
-def _grid_slots(
-    scenario: Scenario,
-    flat: Mapping[str, np.ndarray | float],
-    lo: np.ndarray,
-    hi: np.ndarray,
-    feasible: np.ndarray,
-    samples: int,
-) -> Slots:
-    """Step 1 of :func:`solve_grid`: f' at ``samples`` points of every cell, bracketed.
-
-    The k-th sign change of each cell goes to slot k. ``feasible`` is
-    narrowed in place to the cells where f' is finite at every sample.
-    """
-    size = lo.size
-    t = np.linspace(0.0, 1.0, samples)[:, None]
-    block_cells = max(MIN_BLOCK_CELLS, GRID_BLOCK * SAMPLES // samples)
-    slots: Slots = {}
-    for start in range(0, size, block_cells):
-        cut = slice(start, min(start + block_cells, size))
-        block = {k: (v[cut] if np.ndim(v) else v) for k, v in flat.items()}
-        b_lo, b_hi = lo[cut], hi[cut]
-        xs = b_lo + t * (b_hi - b_lo)
-        fp = np.broadcast_to(_call(scenario.df, xs, block), xs.shape)
-        ok = feasible[cut] & np.all(np.isfinite(fp), axis=0)
-        feasible[cut] = ok
-        # Consecutive samples bracket a zero
-        # unless both share a strict sign or both are exactly zero.
-        pos, neg = fp > 0, fp < 0
-        zero = ~(pos | neg)
-        mask = ~((pos[:-1] & pos[1:]) | (neg[:-1] & neg[1:]) | (zero[:-1] & zero[1:]))
-        mask &= ok
-        count = mask.sum(axis=0)
-        cells = np.arange(mask.shape[1])
-        for k in range(1, int(count.max(initial=0)) + 1):
-            has = count >= k
-            idx = np.argmax(mask, axis=0)
-            mask[idx, cells] = False
-            if k not in slots:
-                slots[k] = [
-                    np.zeros(size, dtype=bool),
-                    np.zeros(size),
-                    np.zeros(size),
-                    np.ones(size),
-                    np.ones(size),
-                ]
-            has_k, a_k, b_k, fa_k, fb_k = slots[k]
-            has_k[cut] = has
-            a_k[cut] = xs[idx, cells]
-            b_k[cut] = xs[idx + 1, cells]
-            fa_k[cut] = fp[idx, cells]
-            fb_k[cut] = fp[idx + 1, cells]
-    return slots
-
-
-def _grid_best(
-    scenario: Scenario,
-    flat: Mapping[str, np.ndarray | float],
-    lo: np.ndarray,
-    hi: np.ndarray,
-    slots: Slots,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Step 2 of :func:`solve_grid`: (best x, f there, is a root, evaluations).
-
-    The better end starts as the best candidate; a root replaces it on a tie.
-    A bracket with f' exactly zero at an end needs no refining.
-    """
-    size = lo.size
-    sign = 1.0 if scenario.goal == "maximize" else -1.0
-    names = tuple(flat)
-    args = tuple(
-        np.broadcast_to(np.asarray(v, dtype=float), (size,)) for v in flat.values()
-    )
-    f_lo = np.broadcast_to(_call(scenario.f, lo, flat), (size,))
-    f_hi = np.broadcast_to(_call(scenario.f, hi, flat), (size,))
-    upper_wins = sign * f_hi > sign * f_lo
-    best_x = np.where(upper_wins, hi, lo)
-    best_v = np.where(upper_wins, f_hi, f_lo)
-    best_is_root = np.zeros(size, dtype=bool)
-    evaluations = 0
-
-    def masked_slope(x, refine, *values):
-        # Cells without a bracket in this slot solve x - 0.5 = 0 on [0, 1].
-        slope = _call(scenario.df, x, dict(zip(names, values, strict=True)))
-        return np.where(refine > 0, slope, x - 0.5)
-
-    for k in sorted(slots):
-        has, a, b, fa, fb = slots[k]
-        exact = has & ((fa == 0) | (fb == 0))
-        refine = has & ~exact
-        res = elementwise.find_root(
-            masked_slope,
-            (np.where(refine, a, 0.0), np.where(refine, b, 1.0)),
-            args=(refine.astype(float),) + args,
-        )
-        evaluations += int(np.sum(np.where(refine, res.nfev, 0)))
-        ok = exact | (refine & (res.status == 0))
-        root = np.where(exact, np.where(fa == 0, a, b), np.where(ok, res.x, lo))
-        v = _call(scenario.f, root, flat)
-        better = ok & (sign * v >= sign * best_v)
-        best_x = np.where(better, root, best_x)
-        best_v = np.where(better, v, best_v)
-        best_is_root |= better
-    return best_x, best_v, best_is_root, evaluations
-
-
-def _grid_samples(
-    scenario: Scenario, p: Mapping[str, Number], shape: tuple[int, ...]
-) -> int:
-    """Grid points for :func:`solve_grid`: never coarser than the scalar engine.
-
-    The scalar engine runs once, at the middle cell of the grid; a cell whose
-    domain is empty or whose f' is not finite leaves the default.
-    """
-    size = int(np.prod(shape, dtype=np.int64))
-    middle = size // 2
-    cell = {
-        k: float(np.broadcast_to(v, shape).ravel()[middle]) if np.ndim(v) else float(v)
-        for k, v in p.items()
-    }
-    try:
-        lo, hi = domain_of(scenario, cell)
-        kinks = _kink_points(scenario, cell, lo, hi)
-        search = find_roots_between(lambda x: scenario.df(x, **cell), lo, hi, kinks)
-    except (ValueError, FloatingPointError):
-        return SAMPLES
-    return max(SAMPLES, min(search.uniform_points(), BUDGET))

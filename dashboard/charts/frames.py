@@ -51,9 +51,10 @@ def hover_frame(scenario: Scenario, curve: Curve) -> pd.DataFrame:
     # tangent_span for every sample at once, then cut like the user's tangent.
     h = TANGENT_SHARE * (x_hi - x_lo)
     x0, x1 = np.maximum(x - h, x_lo), np.minimum(x + h, x_hi)
-    tx0, tf0, tx1, tf1, _ = cut_to_range(
-        x0, f + df * (x0 - x), x1, f + df * (x1 - x), y_range
-    )
+    with np.errstate(all="ignore"):  # f or f' is not finite where f is undefined
+        tx0, tf0, tx1, tf1, _ = cut_to_range(
+            x0, f + df * (x0 - x), x1, f + df * (x1 - x), y_range
+        )
     var, unit = scenario.variable, scenario.objective_unit
     slope = fmt.with_unit("slope f′", fmt.slope_unit(scenario))
     readout = [

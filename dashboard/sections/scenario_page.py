@@ -10,6 +10,7 @@ signature and put it in :data:`SECTIONS`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -41,6 +42,7 @@ from dashboard.sections.tabs import (
     what_if_section,
 )
 from scenarios import Scenario, Solution
+from scenarios.formatting import kink_text
 
 # charts, curvature_charts, tables and whatif_sections bring in pandas and Altair,
 # about half a second to import. Each section imports what it draws with, so
@@ -136,6 +138,19 @@ def _boundary_message(scenario: Scenario, solution: Solution) -> str:
     return lead + tail
 
 
+def kind_detail(solution: Solution) -> str | None:
+    """Beside the kind: f''(x*) where it exists, a kink's slopes, an end."""
+    if solution.kind == "kink":
+        return kink_text(solution.left_slope, solution.right_slope)
+    parts = []
+    if math.isfinite(solution.second_derivative):
+        parts.append(f"f″(x*) = {fmt.number(solution.second_derivative)}")
+    # At an end of the range f'' does not decide the kind; say so beside it.
+    if solution.on_boundary:
+        parts.append("end of range")
+    return " · ".join(parts) or None
+
+
 def headline(scenario: Scenario, params: dict[str, float], solution: Solution | None):
     """Notices, then x*, f(x*), the kind with f''(x*) and the derived values."""
     for notice in state.active_notices(scenario.id):
@@ -168,9 +183,7 @@ def headline(scenario: Scenario, params: dict[str, float], solution: Solution | 
     row.metric(
         "Kind",
         fmt.kind_text(solution.kind),
-        # At an end of the range f'' does not decide the kind; say so beside it.
-        delta=f"f″(x*) = {fmt.number(solution.second_derivative)}"
-        + (" · end of range" if solution.on_boundary else ""),
+        delta=kind_detail(solution),
         delta_color="off",
         delta_arrow="off",
         help="The sign of the second derivative at x* tells a peak (negative) "

@@ -59,13 +59,80 @@ def _logits(weight, bias):
     return w * FEATURES + b
 
 
+POINT_BLOCK = 8192
+"""(w, b) pairs whose twenty logits are worked out together: 1.3 MB of
+doubles, which stays in a core's cache (twice as fast as one big array)."""
+
+
+def _over_points(weight, bias, scale, shift, term, weights):
+    """Σ_i weights_i · term(scale_i w + shift_i b0) for every (w, b0), by blocks.
+
+    The points run down the first axis of each block, so every ufunc pass
+    is one long loop and the sum over the points is one matrix product.
+    ``shift`` is one number or one per point; ``term`` works in place on the
+    (points, pairs) array.
+    """
+    w, b = np.broadcast_arrays(
+        np.asarray(weight, dtype=float), np.asarray(bias, dtype=float)
+    )
+    flat_w, flat_b = w.ravel(), b.ravel()
+    out = np.empty(flat_w.size)
+    for start in range(0, flat_w.size, POINT_BLOCK):
+        cut = slice(start, start + POINT_BLOCK)
+        t = np.multiply.outer(scale, flat_w[cut])
+        t += (
+            np.multiply.outer(shift, flat_b[cut])
+            if np.ndim(shift)
+            else shift * flat_b[cut]
+        )
+        out[cut] = weights @ term(t)
+    return out.reshape(w.shape)
+
+
+def _tanh(t):
+    return np.tanh(t, out=t)
+
+
+def _tanh_squared(t):
+    np.tanh(t, out=t)
+    return np.square(t, out=t)
+
+
+def _softplus(t):
+    """log(1 + e^t) in place, as max(t, 0) + log1p(e^-|t|): it never overflows."""
+    top = np.maximum(t, 0.0)
+    np.abs(t, out=t)
+    np.negative(t, out=t)
+    np.exp(t, out=t)
+    np.log1p(t, out=t)
+    t += top
+    return t
+
+
+N = FEATURES.size
+# σ(z) = (1 + tanh(z/2)) / 2, so mean_i (σ(z_i) - y_i) x_i is
+# Σ_i x_i tanh(z_i / 2) / 2n plus mean_i (1/2 - y_i) x_i, and σ'(z) = σ(z)σ(-z)
+# is (1 - tanh²(z/2)) / 4: tanh never overflows, and is one ufunc pass.
+SLOPE_AT_ZERO = float(np.mean((0.5 - LABELS) * FEATURES))
+CURVATURE_AT_ZERO = float(np.mean(FEATURES**2) / 4.0)
+# A point's cross-entropy softplus(z) - y z is softplus(z) for y = 0 and
+# softplus(-z) for y = 1: softplus of its logit with the label's sign.
+LABEL_SIGNS = 1.0 - 2.0 * LABELS
+
+
 def cross_entropy(weight, bias, l2_penalty):
     """Mean cross-entropy over the dataset [nats], without the penalty.
 
-    ``softplus(z) = logaddexp(0, z)`` never overflows, so neither does the loss.
+    Each point costs softplus(±z): positive, and never overflowing.
     """
-    z = _logits(weight, bias)
-    return np.mean(np.logaddexp(0.0, z) - LABELS * z, axis=-1)
+    return _over_points(
+        weight,
+        bias,
+        LABEL_SIGNS * FEATURES,
+        LABEL_SIGNS,
+        _softplus,
+        np.full(N, 1.0 / N),
+    )
 
 
 def loss(weight, bias, l2_penalty):
@@ -75,16 +142,15 @@ def loss(weight, bias, l2_penalty):
 
 def loss_slope(weight, bias, l2_penalty):
     """dL/dw: each point pushes with (prediction - label) times its feature."""
-    z = _logits(weight, bias)
-    return (
-        np.mean((sigmoid(z) - LABELS) * FEATURES, axis=-1) + 2.0 * l2_penalty * weight
-    )
+    pulls = _over_points(weight, bias, FEATURES / 2, 0.5, _tanh, FEATURES / (2 * N))
+    return pulls + SLOPE_AT_ZERO + 2.0 * l2_penalty * weight
 
 
 def loss_curvature(weight, bias, l2_penalty):
     """d²L/dw²: σ'(z) weighs each x², plus 2λ; positive for every w."""
-    z = _logits(weight, bias)
-    return np.mean(sigmoid_slope(z) * FEATURES**2, axis=-1) + 2.0 * l2_penalty
+    weights = FEATURES**2 / (4.0 * N)
+    saturated = _over_points(weight, bias, FEATURES / 2, 0.5, _tanh_squared, weights)
+    return CURVATURE_AT_ZERO - saturated + 2.0 * l2_penalty
 
 
 def accuracy(weight, bias, l2_penalty):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 from scenarios.analysis import PointReport, evaluate_points
 from scenarios.cli.common import (
@@ -21,6 +22,7 @@ from scenarios.cli.formula import add_formula_options, formula_payload, solve_sc
 from scenarios.formatting import (
     OUTSIDE,
     advice_text,
+    kink_text,
     signed,
     signed_quantity,
     slope_unit,
@@ -29,7 +31,7 @@ from scenarios.formatting import with_unit as label_with_unit
 from scenarios.goalseek import seek, seek_param
 from scenarios.model import Scenario
 from scenarios.registry import REGISTRY
-from scenarios.solver import UNRESOLVED_NOTE, solve
+from scenarios.solver import UNRESOLVED_NOTE, Solution, solve
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -84,7 +86,12 @@ def run_solve(args: argparse.Namespace) -> int:
         "value": sol.value,
         "kind": sol.kind,
         "on_boundary": sol.on_boundary,
-        "second_derivative": sol.second_derivative,
+        "second_derivative": _plain(sol.second_derivative),
+        **(
+            {"left_slope": sol.left_slope, "right_slope": sol.right_slope}
+            if sol.kind == "kink"
+            else {}
+        ),
         "stationary_points": [
             {"x": sp.x, "value": sp.value, "kind": sp.kind}
             for sp in sol.stationary_points
@@ -100,15 +107,33 @@ def run_solve(args: argparse.Namespace) -> int:
     print(f"  best {var.label.lower()}: {with_unit(sol.x, var.unit)}")
     value = with_unit(sol.value, scenario.objective_unit)
     print(f"  {scenario.objective_label.lower()} there: {value}")
-    print(f"  kind: {sol.kind} (f″(x*) = {fmt(sol.second_derivative)})")
+    print(f"  kind: {kind_line(sol)}")
     for note in sol.notes:
         label = "warning" if note == UNRESOLVED_NOTE else "note"
         print(f"  {label}: {note}")
     if sol.on_boundary:
         where = "upper" if sol.boundary_side == "upper" else "lower"
-        slope = signed_quantity(sol.derivative, slope_unit(scenario))
-        print(f"  at the {where} end of the range; f′ there = {slope}")
+        if math.isfinite(sol.derivative):
+            slope = signed_quantity(sol.derivative, slope_unit(scenario))
+            print(f"  at the {where} end of the range; f′ there = {slope}")
+        else:
+            print(f"  at the {where} end of the range; f′ → {signed(sol.derivative)}")
     return 0
+
+
+def kind_line(sol: Solution) -> str:
+    """``maximum (f″(x*) = −2)``; a kink's one-sided slopes; f″ only where it exists."""
+    if sol.kind == "kink":
+        jump = kink_text(sol.left_slope, sol.right_slope)
+        return f"kink ({jump}; f″ does not exist there)"
+    if math.isfinite(sol.second_derivative):
+        return f"{sol.kind} (f″(x*) = {fmt(sol.second_derivative)})"
+    return sol.kind
+
+
+def _plain(value: float) -> float | None:
+    """A number for JSON: None where it is not finite (JSON has no NaN)."""
+    return value if math.isfinite(value) else None
 
 
 def run_table(args: argparse.Namespace) -> int:

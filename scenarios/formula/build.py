@@ -48,6 +48,7 @@ from scenarios.formula.parse import (
     names_in_order,
     parse_expression,
 )
+from scenarios.formula.singular_points import FormulaDefinedness
 from scenarios.formula.spec import FormulaSpec, default_range, finite
 from scenarios.model import Goal, Param, Scenario, Variable
 
@@ -419,7 +420,17 @@ def _scenario(
 
         fields["kinks"] = kinks
     if "extras" in {f.name for f in dataclasses.fields(Scenario)}:
-        fields["extras"] = {"formula": spec, "derivatives": d}
+        fields["extras"] = {
+            "formula": spec,
+            "derivatives": d,
+            "definedness": FormulaDefinedness(
+                spec.formula,
+                var,
+                compiled.names,
+                (compiled.f, compiled.df, compiled.d2f),
+                d.df,
+            ),
+        }
     scenario = Scenario(
         id=spec.id,
         title=title,

@@ -83,6 +83,8 @@ def numpy_function(
     def numpy_numbers(values: tuple[Any, ...]) -> list[Any]:
         return [v if isinstance(v, ndarray) else float64(v) for v in values]
 
+    # Silently: the solver says in words where f is undefined or overflows.
+    @np.errstate(all="ignore")
     def fn(x: Any, /, **params: Any) -> np.ndarray:
         args = (x, *map(params.__getitem__, names))
         # Python floats first (fast); where Python and numpy disagree (1/0

@@ -6,8 +6,9 @@ search runs through them:
 
 - ``engine``: :func:`find_roots` and :func:`find_roots_between`, the steps
   from first samples to one :class:`RootResult`;
-- ``fast``: the vectorised paths (one piece, or dyadic pieces) that settle
-  most smooth g from samples already taken;
+- ``quick``: the fast path that settles a smooth, low-degree g as one piece;
+- ``dyadic``: the vectorised path of dyadic pieces that settles most other
+  smooth g from samples already taken;
 - ``adaptive``: the adaptive search that halves pieces until each is resolved;
 - ``refine``: its brackets and estimates turned into roots of the true g;
 - ``polish``: refining a bracketed root to the last bit;

@@ -28,8 +28,9 @@ Chebfun's ideas, written here from scratch with numpy:
 When g cannot be resolved within ``BUDGET`` samples, or a piece shrinks to
 rounding level (a jump, noise), the result says so with ``resolved=False``.
 
-This module runs the steps; the fast paths (the whole interval as one piece,
-or dyadic pieces) live in :mod:`~scenarios.roots.fast`, the adaptive
+This module runs the steps; the fast paths live in
+:mod:`~scenarios.roots.quick` (the whole interval as one piece) and
+:mod:`~scenarios.roots.dyadic` (dyadic pieces), the adaptive
 splitting of steps 1 to 3 in :mod:`~scenarios.roots.adaptive`, steps 4 and 5
 in :mod:`~scenarios.roots.refine`, and every threshold in
 :mod:`~scenarios.roots.tolerances`.
@@ -45,8 +46,9 @@ import numpy as np
 from scenarios.errors import InputError
 from scenarios.roots.adaptive import AdaptiveSearch
 from scenarios.roots.chebyshev import Fn, first_unit, largest
-from scenarios.roots.fast import dyadic_path, quick_path
+from scenarios.roots.dyadic import dyadic_path
 from scenarios.roots.polish import Unrepeatable
+from scenarios.roots.quick import quick_path
 from scenarios.roots.refine import (
     all_samples,
     exact_at_samples,
@@ -77,6 +79,7 @@ __all__ = [
     "RootResult",
     "find_roots",
     "find_roots_between",
+    "find_roots_on",
 ]
 
 
@@ -309,6 +312,45 @@ def find_roots_between(
         if b > a:
             parts.append(find_roots(g, a, b, dg=dg, budget=budget))
     return _join(lo, hi, parts)
+
+
+def find_roots_on(
+    g: Fn,
+    lo: float,
+    hi: float,
+    intervals: list[tuple[float, float]],
+    breaks: list[float] | tuple[float, ...] = (),
+    *,
+    dg: Fn | None = None,
+    budget: int = BUDGET,
+) -> RootResult:
+    """:func:`find_roots_between` on each of some disjoint parts of [lo, hi].
+
+    For a g that cannot be evaluated everywhere on [lo, hi] (f' beside a pole
+    or a hole of f): ``intervals`` are the closed parts to search, in order,
+    and the gaps between them are never sampled. No parts: no roots.
+    """
+    parts = [
+        find_roots_between(g, a, b, breaks, dg=dg, budget=budget) for a, b in intervals
+    ]
+    if not parts:
+        return RootResult(
+            lo=float(lo),
+            hi=float(hi),
+            roots=(),
+            refined_by=(),
+            touching=(),
+            brackets=(),
+            function_calls=0,
+            resolved=True,
+            flag="resolved",
+            pieces=0,
+            degrees=(),
+            points=0,
+            check_points=0,
+            scale=0.0,
+        )
+    return _join(float(lo), float(hi), parts)
 
 
 def _join(lo: float, hi: float, parts: list[RootResult]) -> RootResult:

@@ -2,7 +2,7 @@
 
 Every path of the engine produces :class:`Candidate` rows (a root of the true
 g and how it was refined, a :class:`Refinement`); they are merged into one
-:class:`RootResult`.
+:class:`RootResult` (:func:`fast_result` for the two fast paths).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
 from scenarios.errors import ScenarioError
+from scenarios.roots.tolerances import CHECK_POINTS
 
 T = TypeVar("T")
 
@@ -178,3 +179,33 @@ def build(cls: type[T], **fields: object) -> T:
     obj = object.__new__(cls)
     obj.__dict__.update(fields)
     return obj
+
+
+def fast_result(
+    lo: float,
+    hi: float,
+    roots: list[Candidate],
+    values: list[float] | None,
+    calls: int,
+    **shape: object,
+) -> RootResult:
+    """The result of a fast path that found every root in simple cells.
+
+    ``values`` are g at each root (or None), ``shape`` the pieces, degrees,
+    points, scale, breaks and ends of the interpolant the path used.
+    """
+    k = len(roots)
+    return build(
+        RootResult,
+        lo=lo,
+        hi=hi,
+        **root_fields(roots),
+        function_calls=calls,
+        resolved=True,
+        flag="resolved",
+        check_points=CHECK_POINTS,
+        jumps=(),
+        flat=(),
+        values=tuple(values) if values is not None and len(values) == k else (),
+        **shape,
+    )
