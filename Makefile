@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/app.py
 	$(BIN)/python benchmarks/formula.py
 	$(BIN)/python benchmarks/load.py
+	$(BIN)/python benchmarks/uncertainty.py
 
 # Seconds each, to check every script still runs; the JSON goes to a temporary
 # folder, never over benchmarks/results/. tests/test_benchmarks.py does the same.
@@ -40,6 +41,7 @@ bench-quick: $(STAMP)
 	$(BIN)/python benchmarks/app.py --quick
 	$(BIN)/python benchmarks/formula.py --quick
 	$(BIN)/python benchmarks/load.py --quick
+	$(BIN)/python benchmarks/uncertainty.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist *.egg-info

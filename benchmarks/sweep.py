@@ -30,8 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import scenarios  # noqa: E402
-import scenarios.solver  # noqa: E402
+import scenarios.grid  # noqa: E402
 from benchmarks import runs  # noqa: E402
+from benchmarks.harness import open_page  # noqa: E402
 from scenarios import DomainError  # noqa: E402
 
 GRID = 300
@@ -66,13 +67,11 @@ def compare(scenario_id: str, x_name: str, y_name: str, size: int = GRID) -> dic
     yv = np.linspace(sy.min, sy.max, size)
 
     # Warm up imports and caches on a small grid, then take the median of 3.
-    scenarios.solver.solve_grid(sc, {x_name: xv[:5, None], y_name: yv[None, :5]})
+    scenarios.grid.solve_grid(sc, {x_name: xv[:5, None], y_name: yv[None, :5]})
     times = []
     for _ in range(3):
         t0 = time.perf_counter()
-        grid = scenarios.solver.solve_grid(
-            sc, {x_name: xv[None, :], y_name: yv[:, None]}
-        )
+        grid = scenarios.grid.solve_grid(sc, {x_name: xv[None, :], y_name: yv[:, None]})
         times.append(time.perf_counter() - t0)
     vector_s = statistics.median(times)
 
@@ -123,14 +122,16 @@ def heatmap_cold_ms(repeats: int = 7, points: int = HEATMAP) -> dict:
 
 
 def heatmap_apptest_rerun_ms(repeats: int = 5, points: int = HEATMAP) -> dict:
-    """A full AppTest rerun of a page showing the ``points``-square heatmap
-    after a slider change (so the heatmap is recomputed, not read from the cache)."""
-    from streamlit.testing.v1 import AppTest
+    """A full AppTest rerun of the dashboard's scenario page on its Sensitivity
+    tab, showing the ``points``-square heatmap, after a slider change (so the
+    heatmap is recomputed, not read from the cache)."""
+    from dashboard import state
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["SCENARIOS_DB"] = str(Path(tmp) / "cases.sqlite3")
-        app = ROOT / "tests" / "dashboard" / "apps" / "whatif_app.py"
-        at = AppTest.from_file(str(app), default_timeout=120).run()
+        at = open_page("headphone_pricing")
+        at.session_state[state.VIEW_KEY] = "Sensitivity"
+        at.run()
         at.segmented_control(key="whatif_sensitivity_view").set_value(
             "Two-way heatmap"
         ).run()

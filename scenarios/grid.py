@@ -205,8 +205,8 @@ def _polish(
     ok = np.zeros(a.size, dtype=bool)
     live = np.arange(a.size)
     evaluations = 0
+    tol = ROOT_XTOL * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
     for _ in range(POLISH_STEPS):
-        tol = ROOT_XTOL * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
         x = b - gb * ((b - a) / (gb - ga))
         bisect = ~np.isfinite(x) | (width > 0.5 * past[-1])
         x[bisect] = 0.5 * (a[bisect] + b[bisect])
@@ -215,7 +215,7 @@ def _polish(
         x = np.minimum(np.maximum(x, a + 0.5 * tol), b - 0.5 * tol)
         fx = slope(x, live)
         evaluations += x.size
-        left = np.sign(fx) == np.sign(fa)  # x replaces a, b is kept
+        left = (fx > 0) == (fa > 0)  # x replaces a, b is kept (fa is never 0)
         # Anderson-Björck: the kept end's value shrinks by 1 - f(x)/f(replaced).
         shrink = 1.0 - fx / np.where(left, fa, fb)
         shrink = np.where(shrink > 0, shrink, 0.5)
@@ -232,8 +232,8 @@ def _polish(
             ok[here] = np.isfinite(fx[done])
             stay = ~done
             live = live[stay]
-            a, b, fa, fb, ga, gb, width = (
-                v[stay] for v in (a, b, fa, fb, ga, gb, width)
+            a, b, fa, fb, ga, gb, width, tol = (
+                v[stay] for v in (a, b, fa, fb, ga, gb, width, tol)
             )
             past = [v[stay] for v in past]
         if not live.size:

@@ -33,9 +33,12 @@ SAMPLES = 129
 """Fewest points of the fine grid: no bracket is left wider than 1/128 of the
 range where the first pass cannot tell what f' does inside it."""
 
-COARSE = 16
+COARSE = 17
 """Fewest intervals of the first pass across the range: enough that the
-second differences of f' see a bend before an interval is trusted."""
+second differences of f' see a bend before an interval is trusted. Odd, so
+the middle of the range, where a symmetric problem has its optimum, lies
+inside an interval: on a sample, f' would be zero only to rounding, and the
+intervals either side would need halving to tell."""
 
 BEND_MARGIN = 2.0
 """An interval is clear when f' stands this many times its bend (width² times
@@ -306,21 +309,18 @@ def _bends(fp: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(change of f' across, |f'''| near) each first-pass interval.
 
     |f'''| (in shares of the range) from the second divided difference at
-    each inner point; an interval takes the largest of its four nearest
-    points (the end points copy their neighbours').
+    each inner point, which spans the point's neighbours: an interval takes
+    the larger of its two ends', so its estimate spans one interval either
+    side of it.
     """
     step = np.diff(fp, axis=0)
     uniform = bool(np.all(h == h[0]))
     curve = np.diff(step if uniform else step / h, axis=0)
     np.abs(curve, out=curve)
     curve *= 1.0 / h[0, 0] ** 2 if uniform else 2.0 / (h[:-1] + h[1:])
-    if curve.shape[0] < 2:
-        return step, np.broadcast_to(curve, step.shape).copy()
-    # pair[i] = max(curve[i], curve[i + 1]); interval j takes curve[j-2 .. j+1].
-    pair = np.maximum(curve[:-1], curve[1:])
+    # Interval j between points j and j + 1 takes the larger of theirs; the
+    # end points copy their neighbours'.
     bend = np.empty_like(step)
-    bend[0], bend[-1] = pair[0], pair[-1]
-    np.maximum(pair[0], pair[1 if pair.shape[0] > 1 else 0], out=bend[1])
-    np.maximum(pair[-1], pair[-2 if pair.shape[0] > 1 else -1], out=bend[-2])
-    np.maximum(pair[:-2], pair[2:], out=bend[2:-2])
+    bend[0], bend[-1] = curve[0], curve[-1]
+    np.maximum(curve[:-1], curve[1:], out=bend[1:-1])
     return step, bend

@@ -10,6 +10,7 @@ its mean sits several standard deviations inside the range).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -225,8 +226,13 @@ def draw(
     return truncnorm.rvs(a, b, loc=mean, scale=sd, size=size, random_state=rng)
 
 
+@functools.lru_cache(maxsize=256)
 def cut_mean(dist: Distribution, lo: float, hi: float) -> float:
-    """The mean of ``dist`` once cut to ``[lo, hi]`` (only a normal is cut)."""
+    """The mean of ``dist`` once cut to ``[lo, hi]`` (only a normal is cut).
+
+    Remembered: scipy takes half a millisecond, and a page asks again at
+    every rerun.
+    """
     if dist.kind != "normal" or dist.is_fixed:
         return dist.mean
     from scipy.stats import truncnorm
@@ -235,8 +241,11 @@ def cut_mean(dist: Distribution, lo: float, hi: float) -> float:
     return float(truncnorm.mean((lo - mean) / sd, (hi - mean) / sd, mean, sd))
 
 
+@functools.lru_cache(maxsize=256)
 def cut_share(dist: Distribution, lo: float, hi: float) -> float:
-    """The share of an uncut normal that lies outside ``[lo, hi]`` (else 0)."""
+    """The share of an uncut normal that lies outside ``[lo, hi]`` (else 0).
+
+    Remembered, as :func:`cut_mean` is."""
     if dist.kind != "normal" or dist.is_fixed:
         return 0.0
     from scipy.stats import norm

@@ -69,10 +69,10 @@ quick on every catalog scenario."""
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 """The quantiles of x* reported."""
 
-CURVE_POINTS = 61
-"""Points of the expected-objective curve across the range: a 5-pixel step
-on a chart half a page wide. The best x on average is found by a root search
-of its own, never read off these points."""
+CURVE_POINTS = 121
+"""Points of the expected-objective curve across the range, unless told
+otherwise. The best x on average comes from a root search of its own, never
+from these points."""
 
 HISTOGRAM_BINS = 40
 """Bars of the x* histogram."""
@@ -260,6 +260,7 @@ def monte_carlo(
     at: float | None = None,
     threshold: float | None = None,
     time_limit: float = TIME_LIMIT_S,
+    curve_points: int = CURVE_POINTS,
 ) -> MonteCarloResult:
     """Draw the uncertain parameters ``draws`` times and solve every draw at once.
 
@@ -267,7 +268,8 @@ def monte_carlo(
     text (``"normal:20,2"``); the other parameters take ``params`` (defaults
     where missing). ``at`` adds the risk at that x (see
     :class:`~scenarios.uncertainty.expected.RiskAt`), with the chance of
-    falling short of ``threshold``. Raises InputError (one sentence) for a
+    falling short of ``threshold``; ``curve_points`` is the expected
+    objective curve's number of points. Raises InputError (one sentence) for a
     bad distribution, an unknown parameter, a draw count outside
     :data:`MIN_DRAWS`–:data:`MAX_DRAWS` or one whose pilot says it would run
     past ``time_limit`` seconds; DomainError when no draw is feasible.
@@ -289,7 +291,7 @@ def monte_carlo(
         )
     domain = at_mean.domain
     best = best_expected(scenario, base, kept, domain, like=at_mean.search)
-    curve_x = np.linspace(*domain, CURVE_POINTS)
+    curve_x = np.linspace(*domain, max(2, int(curve_points)))
     counts, edges = np.histogram(xs, bins=HISTOGRAM_BINS)
     quantiles = sorted_quantiles(xs, QUANTILES)
     risk = None

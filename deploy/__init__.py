@@ -1,0 +1,1 @@
+"""A team deployment: N dashboard replicas behind nginx (``deploy/serve-team``)."""
