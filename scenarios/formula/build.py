@@ -260,10 +260,13 @@ def _params(
     for given in (values, ranges):
         unknown = [n for n in given if n not in names]
         if unknown:
-            known = ", ".join(names) or "none"
+            known = (
+                f"its parameters: {', '.join(names)}"
+                if names
+                else "it has no parameters"
+            )
             raise FormulaError(
-                f"{unknown[0]} is not a parameter of this formula (its parameters: "
-                f"{known})."
+                f"{unknown[0]} is not a parameter of this formula ({known})."
             )
     out = []
     for name in names:
