@@ -12,7 +12,8 @@ between the two per draw (target 1e-12, relative to max(1, |x*|)).
 
 Then the page: the median AppTest rerun after moving a slider of a parameter
 that is not drawn (so the Monte Carlo runs again) with the Uncertainty tab
-open, against the same move with the Tables tab open (target at most 2×).
+open, against the same move with the Tables tab open (target at most 2×);
+the two sessions rerun in turn.
 
 Run from the repository root: ``.venv/bin/python benchmarks/uncertainty.py``.
 ``--quick`` takes 1,000 draws and few reruns and writes to a temporary file
@@ -122,19 +123,29 @@ def compare(scenario_id: str, draws: int) -> dict:
     }
 
 
-def rerun_ms(page: str, query: dict, key: str, values: list[float]) -> float:
-    """Median ms of a rerun after moving slider ``key`` to each of ``values``."""
-    at = open_page(page, query)
-    times = []
-    for value in values:
-        start = time.perf_counter()
-        at.sidebar.slider(key=key).set_value(value).run()
-        times.append(time.perf_counter() - start)
-    assert not at.exception, [e.value for e in at.exception]
-    if query["view"] == "Uncertainty":
-        labels = [m.label for m in at.metric]
-        assert any(label.endswith(" on average") for label in labels), labels
-    return 1000 * statistics.median(times)
+def paired_reruns(
+    page: str, link: dict, key: str, mine: list[float], theirs: list[float]
+) -> tuple[float, float]:
+    """Median ms of a rerun of each tab after moving slider ``key``.
+
+    Two sessions, one on the Uncertainty tab (with the distributions of
+    ``link``) and one on Tables, take turns: the first moves the slider to
+    each of ``mine``, the second to each of ``theirs``, so a burst of load
+    from elsewhere on the machine falls on both alike.
+    """
+    tab = open_page(page, {"view": "Uncertainty", **link})
+    tables = open_page(page, {"view": "Tables"})
+    times: dict[str, list[float]] = {"tab": [], "tables": []}
+    for ours, other in zip(mine, theirs, strict=True):
+        for name, at, value in (("tab", tab, ours), ("tables", tables, other)):
+            start = time.perf_counter()
+            at.sidebar.slider(key=key).set_value(value).run()
+            times[name].append(time.perf_counter() - start)
+    for at in (tab, tables):
+        assert not at.exception, [e.value for e in at.exception]
+    labels = [m.label for m in tab.metric]
+    assert any(label.endswith(" on average") for label in labels), labels
+    return tuple(1000 * statistics.median(times[n]) for n in ("tab", "tables"))
 
 
 def _moves(page: str, key: str, count: int) -> list[float]:
@@ -155,7 +166,8 @@ def _moves(page: str, key: str, count: int) -> list[float]:
 
 
 def page_reruns(reruns: int, rounds: int) -> dict:
-    """Uncertainty tab against Tables tab, interleaved so drift hits both alike.
+    """Uncertainty tab against Tables tab, rerun by rerun in turn, so drift
+    and bursts of load hit both alike.
 
     Per page, two moves: a slider of a parameter that is not drawn (the Monte
     Carlo runs again) and "your value" (the run is cached; only the risk at
@@ -169,9 +181,9 @@ def page_reruns(reruns: int, rounds: int) -> dict:
             for r in range(rounds):
                 mine = values[2 * r * reruns : (2 * r + 1) * reruns]
                 theirs = values[(2 * r + 1) * reruns : (2 * r + 2) * reruns]
-                query = {"view": "Uncertainty", **link}
-                tab_runs.append(rerun_ms(page, query, moved, mine))
-                table_runs.append(rerun_ms(page, {"view": "Tables"}, moved, theirs))
+                ms_tab, ms_tables = paired_reruns(page, link, moved, mine, theirs)
+                tab_runs.append(ms_tab)
+                table_runs.append(ms_tables)
             mid_tab, mid_tables = (
                 statistics.median(tab_runs),
                 statistics.median(table_runs),
@@ -216,6 +228,7 @@ def _print(rows: list[dict], pages: dict, draws: int) -> None:
 def main() -> int:
     """Run, print the table and write the JSON; 0 once it ran to the end."""
     args = runs.parser(__doc__.splitlines()[0]).parse_args()
+    load_before = os.getloadavg()
     draws = QUICK_DRAWS if args.quick else DRAWS
     reruns, rounds = (3, 1) if args.quick else (15, 3)
     rows = [compare(sid, draws) for sid in scenarios.REGISTRY]
@@ -224,6 +237,14 @@ def main() -> int:
         os.environ.pop("SCENARIOS_DATABASE_URL", None)
         pages = page_reruns(reruns, rounds)
     _print(rows, pages, draws)
+    load = {"before": load_before, "after": os.getloadavg()}
+    print(
+        "\nload average (1, 5, 15 min) before "
+        + ", ".join(f"{v:.2f}" for v in load["before"])
+        + "; after "
+        + ", ".join(f"{v:.2f}" for v in load["after"])
+        + f" on {os.cpu_count()} cores"
+    )
     met = {
         "speedup": all(r["speedup"] >= TARGETS["speedup"] for r in rows),
         "per_draw_difference": all(
@@ -259,6 +280,8 @@ def main() -> int:
             "page_rerun": pages,
             "targets": TARGETS,
             "met": met,
+            "load_average": load,
+            "cpus": os.cpu_count(),
         },
         runs.output_path("uncertainty", args),
     )

@@ -25,13 +25,18 @@ from scenarios.gridsearch import (
 )
 from scenarios.model import Scenario
 from scenarios.roots.result import RootResult
-from scenarios.roots.tolerances import ROOT_XTOL
+from scenarios.roots.tolerances import EPS, ROOT_XTOL
 
 __all__ = ["SAMPLES", "GridSolution", "solve_grid"]
 
 SLOW_STEPS = 3
 """Steps of the polish that must halve a bracket between them; otherwise the
 next step bisects (a secant step beside the root can stall one end)."""
+
+ROUNDING_SLOPE = 16
+"""|f'| below this many rounding units of its size at the bracket's ends is
+zero as far as f' can tell: the polish stops there without closing the
+bracket on both sides (which costs one more step)."""
 
 POLISH_STEPS = 200
 """Most steps of the polish: a bisection at least every fourth step halves
@@ -193,49 +198,60 @@ def _polish(
     Anderson-Björck regula falsi: a secant step on the ends' values, the
     value of the end kept scaled down; a bisection instead wherever
     ``SLOW_STEPS`` steps failed to halve the bracket. A bracket is done when
-    f' vanishes or it is ``ROOT_XTOL`` wide; its root is then the end with
-    the smaller |f'|.
+    it is ``ROOT_XTOL`` wide (its root is then the end with the smaller
+    |f'|), or when f' at the step is zero to rounding and the chord puts the
+    root within a tolerance of it (its root is then the step).
     """
-    a, b, fa, fb = (np.array(v, dtype=float) for v in (a, b, fa, fb))
-    ga, gb = fa.copy(), fb.copy()
-    width = b - a
-    # The widths one, two and three steps ago.
-    past = [np.full(a.size, np.inf) for _ in range(SLOW_STEPS)]
-    root = 0.5 * (a + b)
-    ok = np.zeros(a.size, dtype=bool)
-    live = np.arange(a.size)
+    # One array, so that each update and each dropping of finished brackets
+    # is one call. Rows: the lower end, f' there and the value the secant
+    # uses; the same for the upper end; half the tolerance; the widths now
+    # and up to SLOW_STEPS steps back.
+    state = np.empty((7 + SLOW_STEPS, np.size(a)))
+    state[0], state[1], state[2], state[3], state[4], state[5] = a, fa, fa, b, fb, fb
+    state[6] = 0.5 * ROOT_XTOL * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
+    state[7] = state[3] - state[0]
+    state[8:] = np.inf
+    scale = np.maximum(np.abs(state[1]), np.abs(state[4]))
+    root = 0.5 * (state[0] + state[3])
+    ok = np.zeros(root.size, dtype=bool)
+    live = np.arange(root.size)
     evaluations = 0
-    tol = ROOT_XTOL * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
     for _ in range(POLISH_STEPS):
+        a, fa, ga, b, fb, gb, tol, width = state[:8]
+        noise = ROUNDING_SLOPE * EPS * scale
         x = b - gb * ((b - a) / (gb - ga))
-        bisect = ~np.isfinite(x) | (width > 0.5 * past[-1])
-        x[bisect] = 0.5 * (a[bisect] + b[bisect])
+        bisect = width > 0.5 * state[-1]
+        bisect |= ~np.isfinite(x)
+        if bisect.any():
+            x[bisect] = 0.5 * (a[bisect] + b[bisect])
         # Half a tolerance inside the ends, so a step onto or beside an end
         # lands on the root's far side and the bracket closes.
-        x = np.minimum(np.maximum(x, a + 0.5 * tol), b - 0.5 * tol)
+        np.clip(x, a + tol, b - tol, out=x)
         fx = slope(x, live)
         evaluations += x.size
         left = (fx > 0) == (fa > 0)  # x replaces a, b is kept (fa is never 0)
         # Anderson-Björck: the kept end's value shrinks by 1 - f(x)/f(replaced).
         shrink = 1.0 - fx / np.where(left, fa, fb)
-        shrink = np.where(shrink > 0, shrink, 0.5)
-        ga, gb = np.where(left, fx, ga * shrink), np.where(left, gb * shrink, fx)
-        a, b = np.where(left, x, a), np.where(left, b, x)
-        fa, fb = np.where(left, fx, fa), np.where(left, fb, fx)
-        past = [width, *past[:-1]]
-        width = b - a
-        done = (fx == 0) | (width <= tol) | ~np.isfinite(fx)
+        shrink[~(shrink > 0)] = 0.5
+        np.multiply(ga, shrink, out=ga, where=~left)
+        np.multiply(gb, shrink, out=gb, where=left)
+        new = np.stack((x, fx, fx))
+        np.copyto(state[0:3], new, where=left)
+        np.copyto(state[3:6], new, where=~left)
+        state[8:] = state[7:-1].copy()
+        np.subtract(b, a, out=width)
+        done = width <= 2.0 * tol
+        # f' at x is zero to rounding and, along the chord, one tolerance
+        # away from it at most: x is the root as far as f' can tell.
+        size = np.abs(fx)
+        flat = size <= np.minimum(noise, 2.0 * tol * np.abs(fb - fa) / width)
+        done |= flat
+        done |= ~np.isfinite(fx)
         if done.any():
-            here = live[done]
-            best = np.where(np.abs(fa[done]) <= np.abs(fb[done]), a[done], b[done])
-            root[here] = np.where(fx[done] == 0, x[done], best)
-            ok[here] = np.isfinite(fx[done])
-            stay = ~done
-            live = live[stay]
-            a, b, fa, fb, ga, gb, width, tol = (
-                v[stay] for v in (a, b, fa, fb, ga, gb, width, tol)
-            )
-            past = [v[stay] for v in past]
+            near = np.where(np.abs(fa[done]) <= np.abs(fb[done]), a[done], b[done])
+            root[live[done]] = np.where(flat[done], x[done], near)
+            ok[live[done]] = np.isfinite(fx[done])
+            live, state, scale = live[~done], state[:, ~done], scale[~done]
         if not live.size:
             break
     return root, ok, evaluations

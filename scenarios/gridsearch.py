@@ -5,14 +5,15 @@ The bracketing step of :func:`scenarios.grid.solve_grid`:
 1. :func:`plan`: the scalar engine's search of f' at a few cells (the middle
    one and those at each parameter's extremes), or one given, sets the grids.
    The fine grid is never coarser than its resolution nor than ``SAMPLES``
-   points; the first pass puts one point per degree of freedom on each of
-   its pieces, at least ``COARSE`` intervals across the range.
+   points; the even first pass has one point per degree of freedom of its
+   most demanding piece, at least ``COARSE`` intervals across the range.
 2. :func:`sign_changes`: f' at the first pass's points of every cell. An
    interval whose bracketing is clear stays as it is: f' keeps one sign and
-   stands further from zero than its nearby bend could carry it, or f'
-   changes sign and moves monotonically. Any other interval is halved, for
-   the cells that need it only, down to the fine grid; there every sign
-   change is a bracket, as on a plain fine grid.
+   stands further from zero than its nearby bend could carry it, or it moves
+   monotonically (more than the bend), so it crosses zero once or not at
+   all. Any other interval is halved, for the cells that need it only, down
+   to the fine grid; there every sign change is a bracket, as on a plain
+   fine grid.
 """
 
 from __future__ import annotations
@@ -33,19 +34,21 @@ SAMPLES = 129
 """Fewest points of the fine grid: no bracket is left wider than 1/128 of the
 range where the first pass cannot tell what f' does inside it."""
 
-COARSE = 17
-"""Fewest intervals of the first pass across the range: enough that the
-second differences of f' see a bend before an interval is trusted. Odd, so
-the middle of the range, where a symmetric problem has its optimum, lies
-inside an interval: on a sample, f' would be zero only to rounding, and the
-intervals either side would need halving to tell."""
+COARSE = 9
+"""Fewest intervals of the first pass across the range, for an f' of low
+degree at every cell planned from: the second differences of f' then see a
+bend before an interval is trusted. Odd, so the middle of the range, where a
+symmetric problem has its optimum, lies inside an interval: on a sample, f'
+would be zero only to rounding, and the intervals either side would need
+halving to tell."""
 
 BEND_MARGIN = 2.0
 """An interval is clear when f' stands this many times its bend (width² times
 the largest |f'''| the nearby samples suggest) from zero, or moves that far
 across a sign change. f' strays from its chord by at most an eighth of the
-bend, and its slope by half of it over the width, so a no-root verdict has a
-16-fold margin and a one-root one 4-fold."""
+bend, and its slope from the chord's by at most the bend over the width, so
+a no-root verdict has a 16-fold margin on the estimate and a one-root
+(monotone) verdict a 2-fold one."""
 
 BLOCK = 1 << 16
 """First-pass samples classified together: 512 kB per array, which stays in a
@@ -149,23 +152,22 @@ def _df_at(scenario: Scenario, cell: Mapping[str, float], x):
 def planned(search: RootResult) -> tuple[int, np.ndarray]:
     """:func:`plan` from a scalar search already made.
 
-    The first pass puts one point per degree of freedom on each piece of
-    ``search`` (every point of the fine grid on a piece it could not
-    resolve), at least ``COARSE`` intervals across the range.
+    The first pass is even, at one point per degree of freedom of the most
+    demanding piece of ``search`` (every point of the fine grid if a piece
+    could not be resolved): a feature that is narrow at the middle cell may
+    sit anywhere in another cell. At least ``COARSE`` intervals, an odd
+    number of them.
     """
     samples = max(SAMPLES, min(search.uniform_points(), BUDGET))
-    fine = samples - 1
     edges = np.array((search.lo, *search.breaks, search.hi))
-    edges = (edges - search.lo) / (search.hi - search.lo)
-    edges[0], edges[-1] = 0.0, 1.0
-    pieces = [np.zeros(1)]
-    for a, b, degree in zip(edges[:-1], edges[1:], search.degrees, strict=True):
-        if b <= a:
-            continue
-        density = fine if degree < 0 else min(fine, max(COARSE, (degree + 1) / (b - a)))
-        n = max(1, math.ceil(density * (b - a)))
-        pieces.append(np.linspace(a, b, n + 1)[1:])
-    return samples, np.concatenate(pieces)
+    widths = np.diff(edges) / (search.hi - search.lo)
+    density = float(COARSE)
+    for width, degree in zip(widths, search.degrees, strict=True):
+        if width > 0:
+            density = max(density, samples - 1 if degree < 0 else (degree + 1) / width)
+    intervals = min(samples - 1, math.ceil(density))
+    intervals += 1 - intervals % 2
+    return samples, np.linspace(0.0, 1.0, intervals + 1)
 
 
 def verdicts(
@@ -201,10 +203,13 @@ def _classify(
     zero), its smaller size at the ends, its change across, and the bend.
 
     Without a crossing f' keeps one strict sign or is zero at both ends; it
-    has no root when it stands clear of the bend (so neither end is zero).
+    has no root when it stands clear of the bend (so neither end is zero), or
+    when it is monotone (it moves more than the bend) with both ends of one
+    strict sign. With a crossing, monotone means exactly one root.
     """
-    none = ~crossing & (near > margin)
-    one = crossing & ((rise > margin) | final)
+    monotone = rise > margin
+    none = ~crossing & ((near > margin) | (monotone & (near > 0)))
+    one = crossing & (monotone | final)
     return one, ~(none | one | final)
 
 
@@ -267,12 +272,14 @@ def _first_pass(
     t: np.ndarray,
     finest: float,
 ) -> tuple[Intervals, Intervals]:
-    """f' at the points ``t`` of every cell: (brackets already clear, to halve).
+    """f' at the even points ``t`` of every cell: (brackets already clear, to
+    halve).
 
     Block by block of cells; ``feasible`` is narrowed in place.
     """
     size = lo.size
-    h = np.diff(t)[:, None]
+    h = float(t[1] - t[0])  # the first pass is even
+    final = np.array(h <= finest * (1.0 + FINEST_SLACK))
     block_cells = max(1, BLOCK // t.size)
     clear, halve = [], []
     for start in range(0, size, block_cells):
@@ -280,47 +287,48 @@ def _first_pass(
         block = {k: (v[cut] if np.ndim(v) else v) for k, v in flat.items()}
         xs = lo[cut] + t[:, None] * (hi[cut] - lo[cut])
         fp = np.broadcast_to(call(scenario.df, xs, block), xs.shape)
-        feasible[cut] &= np.all(np.isfinite(fp), axis=0)
-        step, bend = _bends(fp, h)
-        sign, height = np.sign(fp), np.abs(fp)
+        height = np.abs(fp)
+        # A NaN or an infinity anywhere in a cell reaches its largest |f'|.
+        ok = feasible[cut]
+        ok &= np.isfinite(height.max(axis=0))
+        step, margin = _margins(fp)
+        sign = np.sign(fp)
         one, split = _classify(
             sign[:-1] != sign[1:],
             np.minimum(height[:-1], height[1:]),
             np.abs(step, out=step),
-            (BEND_MARGIN * np.square(h)) * bend,
-            h <= finest * (1.0 + FINEST_SLACK),
+            margin,
+            final,
         )
+        if not ok.all():
+            one &= ok
+            split &= ok
         cells = fp.shape[1]
-        xs, fp, bend = xs.ravel(), np.ascontiguousarray(fp).ravel(), bend.ravel()
+        xs, fp, margin = xs.ravel(), np.ascontiguousarray(fp).ravel(), margin.ravel()
         for out, keep in ((clear, one), (halve, split)):
-            keep &= feasible[cut]
             at = np.flatnonzero(keep)
-            j, c = np.divmod(at, cells)
             out.append(
                 Intervals.of(
-                    c + start, xs[at], xs[at + cells], fp[at], fp[at + cells],
-                    bend[at], h[j, 0],
+                    at % cells + start, xs[at], xs[at + cells], fp[at],
+                    fp[at + cells], margin[at] / (BEND_MARGIN * h**2), h,
                 )
             )  # fmt: skip
     return joined(clear), joined(halve)
 
 
-def _bends(fp: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(change of f' across, |f'''| near) each first-pass interval.
+def _margins(fp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(change of f' across, margin) for each first-pass interval.
 
-    |f'''| (in shares of the range) from the second divided difference at
-    each inner point, which spans the point's neighbours: an interval takes
-    the larger of its two ends', so its estimate spans one interval either
-    side of it.
+    The margin is ``BEND_MARGIN`` times the bend: the second difference of f'
+    at each inner point spans the point's neighbours, and an interval takes
+    the larger of its two ends' (the end points copy their neighbours'), so
+    its estimate spans one interval either side of it.
     """
     step = np.diff(fp, axis=0)
-    uniform = bool(np.all(h == h[0]))
-    curve = np.diff(step if uniform else step / h, axis=0)
+    curve = np.diff(step, axis=0)
     np.abs(curve, out=curve)
-    curve *= 1.0 / h[0, 0] ** 2 if uniform else 2.0 / (h[:-1] + h[1:])
-    # Interval j between points j and j + 1 takes the larger of theirs; the
-    # end points copy their neighbours'.
-    bend = np.empty_like(step)
-    bend[0], bend[-1] = curve[0], curve[-1]
-    np.maximum(curve[:-1], curve[1:], out=bend[1:-1])
-    return step, bend
+    margin = np.empty_like(step)
+    margin[0], margin[-1] = curve[0], curve[-1]
+    np.maximum(curve[:-1], curve[1:], out=margin[1:-1])
+    margin *= BEND_MARGIN
+    return step, margin

