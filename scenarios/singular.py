@@ -265,6 +265,19 @@ class EdgeCandidate:
     kink: bool
     stationary: bool
 
+    def reading(self, kind: str) -> tuple[str, float, float, tuple[float, float]]:
+        """(kind, f', f'', slopes) when this point is the optimum of ``kind``.
+
+        A kink: f'' is NaN and the slopes are its two; otherwise f' is the
+        one-sided slope (their mean at a stationary hole) and the slopes NaN.
+        """
+        slopes = (self.left_slope, self.right_slope)
+        known = [s for s in slopes if not math.isnan(s)] or [math.nan]
+        if self.kink:
+            return "kink", known[0], math.nan, slopes
+        slope = 0.5 * sum(slopes) if self.stationary else known[0]
+        return kind, slope, self.curvature, (math.nan, math.nan)
+
     @property
     def curvature_sign(self) -> int:
         """1 for a maximum (f'' < 0), -1 for a minimum, 0 when f'' is 0 or unknown."""

@@ -195,9 +195,8 @@ def solve(scenario: Scenario, params: Mapping[str, object] | None = None) -> Sol
     shape = hook(p, lo, hi) if hook is not None else None
     if shape is None:
         try:
-            with np.errstate(all="ignore"):  # a non-finite f' is handled below
-                return _solve_smooth(scenario, p, lo, hi)
-        except DomainError:
+            return _solve_smooth(scenario, p, lo, hi)
+        except DomainError:  # f or f' not finite: where is f defined?
             shape = analyse(*_bound(scenario, p), lo, hi)
             if shape is None:
                 raise
@@ -307,9 +306,10 @@ def _solve_pieces(
         for k in (kink_points(scenario, p, lo, hi) if scenario.kinks else [])
         if any(a <= k <= b for a, b, _, _ in pieces)
     ]
-    intervals = singular.search_intervals(shape, df)
     try:
-        search = singular.search_slope(df, d2f, lo, hi, intervals, declared)
+        search = singular.search_slope(
+            df, d2f, lo, hi, singular.search_intervals(shape, df), declared
+        )
     except NotFiniteError:
         raise not_finite(scenario, "derivative") from None
     kink_xs = declared + list(search.jumps)
@@ -331,16 +331,8 @@ def _solve_pieces(
         kind, second = "kink", math.nan
         slopes = singular.slopes_at(df, x, lo, hi)
     elif best >= xs.size:
-        edge = edges[best - xs.size]
-        sides = [s for s in (edge.left_slope, edge.right_slope) if not math.isnan(s)]
-        derivative, second = sides[0], edge.curvature
-        if edge.stationary:
-            derivative = 0.5 * (edge.left_slope + edge.right_slope)
-        if edge.kink:
-            kind, second = "kink", math.nan
-            slopes = (edge.left_slope, edge.right_slope)
-    # The range is now where f is defined: its ends are the boundary.
-    lo, hi = pieces[0][0], pieces[-1][1]
+        kind, derivative, second, slopes = edges[best - xs.size].reading(kind)
+    lo, hi = pieces[0][0], pieces[-1][1]  # the range is now where f is defined
     at_end = best >= n and x in (lo, hi)
     side = ("lower" if x == lo else "upper") if at_end else None
     notes = singular.notes(shape, var) + ([] if search.resolved else [UNRESOLVED_NOTE])

@@ -156,6 +156,7 @@ def test_unit_cost_above_vanishing_price_is_a_domain_error_naming_params():
     assert "unit_cost" in info.value.params
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # from the lambdas below
 def test_a_non_finite_derivative_is_searched_where_f_is_defined():
     # log x on [0, 1]: f(0) = −∞, so f is defined on (0, 1] only (issue 20);
     # f' = 1/x > 0 there, so the maximum is the upper end, f(1) = log 1 = 0,
